@@ -1,0 +1,62 @@
+//! The command line's arguments, declared with clap.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "deontic",
+    version,
+    about = "Check, analyse and evaluate policies of norms: what may, must and must not be done",
+    after_help = "Exit codes: 0 success; 1 the policy has errors, a lint finding fails the run, \
+                  a test fails, or a case is invalid; 2 the command could not run."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report static errors (syntax, names, types, cycles, invalid cases)
+    #[command(
+        after_help = "Example:\n  deontic check policies/\n  deontic check policies/nl-cyber-response.policy"
+    )]
+    Check {
+        /// Policy files, or folders searched recursively for `*.policy`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Evaluate cases: from a JSON file, `--given`, or the policy's own case blocks
+    #[command(after_help = "Examples:\n  \
+        deontic eval policies/nl-cyber-response.policy\n  \
+        deontic eval policies/nl-cyber-response.policy cases.jsonl --format json\n  \
+        deontic eval policies/nl-cyber-response.policy --given cyberattack,threat_to_national_security,attacker=state\n  \
+        echo '{\"cyberattack\":true,\"attacker\":\"criminal\"}' | deontic eval policies/nl-cyber-response.policy -")]
+    Eval {
+        /// The policy file
+        policy: PathBuf,
+        /// Cases: `.json` (an object or an array of objects), `.jsonl` (one object per line), or `-` for standard input
+        cases: Option<PathBuf>,
+        /// A case as a list: `a,not b,actor=state,severity=4`; repeat for more cases
+        #[arg(long, value_name = "FACTS", conflicts_with = "cases")]
+        given: Vec<String>,
+        #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
+        format: EvalFormat,
+    },
+    /// Run the expectations of the policies' case blocks
+    #[command(after_help = "Example:\n  deontic test policies/")]
+    Test {
+        /// Policy files, or folders searched recursively for `*.policy`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// An aligned table per case
+    Human,
+    /// JSON Lines: one object per case
+    Json,
+}

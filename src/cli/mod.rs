@@ -1,0 +1,300 @@
+//! The command line: each subcommand reads files, calls the library, and prints a report.
+//!
+//! Exit codes: 0 success; 1 the policy has errors, a test fails or a case is invalid;
+//! 2 the command could not run.
+
+mod args;
+mod files;
+
+pub use args::{Cli, Command, EvalFormat};
+
+use crate::diagnostic::Diagnostic;
+use crate::eval::input::{self, Form};
+use crate::model::{Case, CaseError, ExpectTarget, Failure, Policy, Value};
+use crate::report::{self, Style};
+use crate::source::Source;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok = 0,
+    Failed = 1,
+    CouldNotRun = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(s as u8)
+    }
+}
+
+/// Runs a parsed command line, printing to standard output and error.
+pub fn run(cli: Cli) -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let style = Style {
+        color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ..Style::plain()
+    };
+    let result = match cli.command {
+        Command::Check { paths } => check(&paths, style, &mut out),
+        Command::Eval {
+            policy,
+            cases,
+            given,
+            format,
+        } => eval(&policy, cases.as_deref(), &given, format, &mut out),
+        Command::Test { paths } => test(&paths, style, &mut out),
+    };
+    let status = match result.and_then(|s| out.flush().map(|_| s)) {
+        Ok(s) => s,
+        // A closed pipe (`deontic eval ... | head -1`) ends the run quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Status::Ok,
+        Err(e) => {
+            eprintln!("error: {}", files::io_reason(&e));
+            Status::CouldNotRun
+        }
+    };
+    status.into()
+}
+
+fn stderr_style() -> Style {
+    Style {
+        color: io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ..Style::plain()
+    }
+}
+
+/// Loads a policy file: `Ok(Err(failure))` when it has static errors.
+fn load(path: &Path) -> Result<Result<Policy, Failure>, files::PathError> {
+    let text = files::read_text(path)?;
+    Ok(Policy::from_source(Source::new(
+        path.display().to_string(),
+        text,
+    )))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn write_diagnostics(
+    out: &mut impl Write,
+    diags: &[Diagnostic],
+    source: &Source,
+    style: Style,
+) -> io::Result<()> {
+    for d in diags {
+        writeln!(out, "{}", report::render_diagnostic(d, source, style))?;
+    }
+    Ok(())
+}
+
+fn check(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<Status> {
+    let (files, path_errors) = files::policy_files(paths);
+    let mut status = Status::Ok;
+    let mut errors = 0;
+    for path in &files {
+        match load(path) {
+            Err(e) => {
+                eprintln!("error: {e}");
+                status = Status::CouldNotRun;
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(f)) => {
+                write_diagnostics(out, &f.diagnostics, &f.source, style)?;
+                errors += f.diagnostics.len();
+                status = status.max(Status::Failed);
+            }
+        }
+    }
+    for e in &path_errors {
+        eprintln!("error: {e}");
+        status = Status::CouldNotRun;
+    }
+    writeln!(
+        out,
+        "checked {}: {}",
+        plural(files.len(), "file"),
+        plural(errors, "error")
+    )?;
+    Ok(status)
+}
+
+fn eval(
+    policy: &Path,
+    cases: Option<&Path>,
+    given: &[String],
+    format: EvalFormat,
+    out: &mut impl Write,
+) -> io::Result<Status> {
+    let policy = match load(policy) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::CouldNotRun);
+        }
+        Ok(Err(f)) => {
+            eprint!(
+                "{}",
+                report::render_diagnostics(&f.diagnostics, &f.source, stderr_style())
+            );
+            return Ok(Status::Failed);
+        }
+        Ok(Ok(p)) => p,
+    };
+    let mut invalid = false;
+    let mut emit =
+        |name: &str, case: Result<Case, CaseError>, out: &mut dyn Write| -> io::Result<()> {
+            match (case, format) {
+                (Ok(case), EvalFormat::Json) => {
+                    writeln!(out, "{}", report::eval_json(name, &policy.evaluate(&case)))
+                }
+                (Ok(case), EvalFormat::Human) => {
+                    writeln!(out, "{}", report::eval_human(name, &policy.evaluate(&case)))
+                }
+                (Err(e), EvalFormat::Json) => {
+                    invalid = true;
+                    writeln!(out, "{}", report::eval_json_error(name, &e.to_string()))
+                }
+                (Err(e), EvalFormat::Human) => {
+                    invalid = true;
+                    writeln!(out, "case {name}\n  invalid: {e}\n")
+                }
+            }
+        };
+    let human_name = |name: &str| match format {
+        EvalFormat::Human => format!("{name:?}"),
+        EvalFormat::Json => name.to_string(),
+    };
+    if let Some(path) = cases {
+        let (reader, form): (Box<dyn BufRead>, Form) = if path == Path::new("-") {
+            (Box::new(io::stdin().lock()), Form::Auto)
+        } else {
+            match std::fs::File::open(path) {
+                Ok(f) => (Box::new(io::BufReader::new(f)), Form::for_path(path)),
+                Err(e) => {
+                    eprintln!("error: {}: {}", path.display(), files::io_reason(&e));
+                    return Ok(Status::CouldNotRun);
+                }
+            }
+        };
+        input::read_cases(&policy, reader, form, |n, case| {
+            emit(&format!("#{n}"), case, out)
+        })?;
+    } else if !given.is_empty() {
+        for (i, g) in given.iter().enumerate() {
+            emit(
+                &format!("#{}", i + 1),
+                input::case_from_given(&policy, g),
+                out,
+            )?;
+        }
+    } else {
+        if policy.cases.is_empty() {
+            eprintln!(
+                "error: the policy has no case blocks; give cases as a file, `-` or `--given`"
+            );
+            return Ok(Status::CouldNotRun);
+        }
+        for c in &policy.cases {
+            emit(&human_name(&c.name), Ok(c.case.clone()), out)?;
+        }
+    }
+    Ok(if invalid { Status::Failed } else { Status::Ok })
+}
+
+fn test(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<Status> {
+    let (files, path_errors) = files::policy_files(paths);
+    let mut status = Status::Ok;
+    let (mut passed, mut failed) = (0, 0);
+    for path in &files {
+        let policy = match load(path) {
+            Err(e) => {
+                eprintln!("error: {e}");
+                status = Status::CouldNotRun;
+                continue;
+            }
+            Ok(Err(f)) => {
+                write_diagnostics(out, &f.diagnostics, &f.source, style)?;
+                writeln!(
+                    out,
+                    "FAIL {}: the policy has errors; its cases were not run",
+                    path.display()
+                )?;
+                failed += 1;
+                continue;
+            }
+            Ok(Ok(p)) => p,
+        };
+        for c in &policy.cases {
+            let outcome = policy.evaluate(&c.case);
+            let mut misses = Vec::new();
+            for x in &c.expectations {
+                let (name, actual, by) = match x.target {
+                    ExpectTarget::Action(a) => {
+                        let v = &outcome.verdicts[a];
+                        let by: Vec<&str> =
+                            v.by.iter().map(|&r| policy.rules[r].id.as_str()).collect();
+                        (&policy.actions[a].name, v.verdict.as_str(), by)
+                    }
+                    ExpectTarget::Fact(f) => {
+                        let v = if outcome.values[f] == Value::Bool(true) {
+                            "true"
+                        } else {
+                            "false"
+                        };
+                        let by = policy
+                            .rules
+                            .iter()
+                            .enumerate()
+                            .filter(|(r, rule)| {
+                                outcome.fired[*r]
+                                    && rule
+                                        .conclusions
+                                        .iter()
+                                        .any(|c| c.target == crate::model::Target::Fact(f))
+                            })
+                            .map(|(_, rule)| rule.id.as_str())
+                            .collect();
+                        (&policy.facts[f].name, v, by)
+                    }
+                };
+                if actual != x.word {
+                    let by = if by.is_empty() {
+                        "no rule".to_string()
+                    } else {
+                        by.join(", ")
+                    };
+                    let line = policy.source().line(x.span.start);
+                    misses.push(format!(
+                        "    line {line}: expected `{name}` is {}, got {actual} (by {by})",
+                        x.word
+                    ));
+                }
+            }
+            let label = format!("{}: {:?}", path.display(), c.name);
+            if misses.is_empty() {
+                passed += 1;
+                writeln!(out, "PASS {label}")?;
+            } else {
+                failed += 1;
+                writeln!(out, "FAIL {label}")?;
+                for m in misses {
+                    writeln!(out, "{m}")?;
+                }
+            }
+        }
+    }
+    for e in &path_errors {
+        eprintln!("error: {e}");
+        status = Status::CouldNotRun;
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    if failed > 0 {
+        status = status.max(Status::Failed);
+    }
+    Ok(status)
+}

@@ -1,0 +1,247 @@
+//! The policy's two graphs: derived facts through conditions, and `overrides` between rules.
+
+use super::build::Ctx;
+use super::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::ast;
+
+/// Reports `override-cycle`s and returns, per rule, the rules it overrides transitively.
+pub(super) fn check_overrides(
+    cx: &mut Ctx,
+    rules: &[Rule],
+    decls: &[&ast::RuleDecl],
+) -> Vec<Vec<RuleId>> {
+    let edges: Vec<Vec<RuleId>> = rules.iter().map(|r| r.overrides.clone()).collect();
+    for cycle in cycles(&edges) {
+        let names: Vec<&str> = cycle.iter().map(|&r| rules[r].id.as_str()).collect();
+        let mut d = Diagnostic::new(
+            Code::OverrideCycle,
+            format!(
+                "rules override each other in a cycle: {} -> {}",
+                names.join(" -> "),
+                names[0]
+            ),
+        );
+        for (i, &r) in cycle.iter().enumerate() {
+            let next = &rules[cycle[(i + 1) % cycle.len()]].id;
+            let span = decls[r]
+                .overrides
+                .iter()
+                .find(|o| o.name == *next)
+                .map_or(rules[r].name_span, |o| o.span);
+            let text = format!("`{}` overrides `{next}`", rules[r].id);
+            d = if i == 0 {
+                d.primary(span, text)
+            } else {
+                d.secondary(span, text)
+            };
+        }
+        cx.error(d.help("an override says which rule wins; remove one `overrides` so that the order has no loop"));
+    }
+    // Transitive closure by a depth-first walk from every rule.
+    let mut all = Vec::with_capacity(rules.len());
+    let mut seen = vec![usize::MAX; rules.len()];
+    for r in 0..rules.len() {
+        let mut reach = Vec::new();
+        let mut stack = edges[r].clone();
+        while let Some(q) = stack.pop() {
+            if seen[q] == r {
+                continue;
+            }
+            seen[q] = r;
+            reach.push(q);
+            stack.extend(edges[q].iter().copied());
+        }
+        reach.sort_unstable();
+        all.push(reach);
+    }
+    all
+}
+
+/// Reports `derivation-cycle`s and returns the derived facts in dependency order.
+pub(super) fn check_derivations(cx: &mut Ctx, rules: &[Rule]) -> Vec<FactId> {
+    let n = cx.facts.len();
+    // deps[f]: the derived facts that the conditions of f's rules mention.
+    let mut deps: Vec<Vec<FactId>> = vec![Vec::new(); n];
+    let mut via: HashMap<(FactId, FactId), Span> = HashMap::new();
+    for r in rules {
+        for c in &r.conclusions {
+            if let Target::Fact(f) = c.target {
+                r.for_each_fact(&mut |g| {
+                    if cx.facts[g].derived && !deps[f].contains(&g) {
+                        deps[f].push(g);
+                        via.entry((f, g)).or_insert(c.span);
+                    }
+                });
+            }
+        }
+    }
+    for cycle in cycles(&deps) {
+        let names: Vec<&str> = cycle.iter().map(|&f| cx.facts[f].name.as_str()).collect();
+        let mut d = Diagnostic::new(
+            Code::DerivationCycle,
+            format!(
+                "derived facts depend on each other in a cycle: {} -> {}",
+                names.join(" -> "),
+                names[0]
+            ),
+        );
+        for (i, &f) in cycle.iter().enumerate() {
+            let g = cycle[(i + 1) % cycle.len()];
+            let span = via.get(&(f, g)).copied().unwrap_or(cx.facts[f].span);
+            let text = format!(
+                "`{}` is derived from `{}`",
+                cx.facts[f].name, cx.facts[g].name
+            );
+            d = if i == 0 {
+                d.primary(span, text)
+            } else {
+                d.secondary(span, text)
+            };
+        }
+        cx.error(d.help("a derived fact cannot depend on itself; break the loop by making one of them an input fact"));
+    }
+    topological(&deps, |f| cx.facts[f].derived)
+}
+
+/// Nodes for which `include` holds, each after the nodes it depends on (nodes in cycles last).
+fn topological(deps: &[Vec<usize>], include: impl Fn(usize) -> bool) -> Vec<usize> {
+    let n = deps.len();
+    let mut indegree = vec![0usize; n];
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (f, ds) in deps.iter().enumerate() {
+        for &g in ds {
+            indegree[f] += 1;
+            users[g].push(f);
+        }
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&f| indegree[f] == 0).collect();
+    ready.reverse();
+    let mut order = Vec::with_capacity(n);
+    let mut placed = vec![false; n];
+    while let Some(f) = ready.pop() {
+        order.push(f);
+        placed[f] = true;
+        for &u in &users[f] {
+            indegree[u] -= 1;
+            if indegree[u] == 0 {
+                ready.push(u);
+            }
+        }
+    }
+    order.extend((0..n).filter(|&f| !placed[f]));
+    order.retain(|&f| include(f));
+    order
+}
+
+/// One cycle for every strongly connected component that has one (a self-loop counts),
+/// as the list of its nodes in edge order. Iterative Tarjan, then a walk inside the component.
+pub(crate) fn cycles(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut comp = vec![usize::MAX; n];
+    let mut ncomp = 0;
+    let mut next = 0;
+    let mut found = Vec::new();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if *i == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*i) {
+                *i += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut members = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = ncomp;
+                    members.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                let cyclic = members.len() > 1 || edges[v].contains(&v);
+                if cyclic {
+                    found.push(cycle_in(
+                        edges,
+                        &comp,
+                        ncomp,
+                        *members.iter().min().unwrap_or(&v),
+                    ));
+                }
+                ncomp += 1;
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A shortest cycle through `start` inside component `c` (breadth-first).
+fn cycle_in(edges: &[Vec<usize>], comp: &[usize], c: usize, start: usize) -> Vec<usize> {
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &w in &edges[v] {
+            if comp[w] != c {
+                continue;
+            }
+            if w == start {
+                let mut path = vec![v];
+                let mut x = v;
+                while x != start {
+                    x = parent[&x];
+                    path.push(x);
+                }
+                path.reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(w) {
+                e.insert(v);
+                queue.push_back(w);
+            }
+        }
+    }
+    vec![start]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_each_cycle_once() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 -> 0
+        let edges = vec![vec![1], vec![2], vec![0], vec![3], vec![0]];
+        assert_eq!(cycles(&edges), vec![vec![0, 1, 2], vec![3]]);
+    }
+
+    #[test]
+    fn acyclic_graph_has_no_cycles_and_a_full_order() {
+        let deps = vec![vec![1, 2], vec![2], vec![]];
+        assert!(cycles(&deps).is_empty());
+        assert_eq!(topological(&deps, |_| true), vec![2, 1, 0]);
+    }
+}

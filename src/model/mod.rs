@@ -1,0 +1,369 @@
+//! The checked policy: names resolved to indexes, types checked, immutable.
+//!
+//! [`Policy::parse`] runs the whole front end (syntax, then [`build`]) and returns either a
+//! policy or every static error of the file (section 3 of the contract).
+
+mod build;
+mod cases;
+mod graph;
+mod resolve;
+
+pub use crate::syntax::ast::{CmpOp, DefaultVerdict};
+pub use cases::{CaseBuilder, CaseError};
+
+use crate::diagnostic::{Diagnostic, Literal};
+use crate::source::{Source, Span};
+use std::collections::HashMap;
+
+pub type FactId = usize;
+pub type ActionId = usize;
+pub type RuleId = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactType {
+    Bool,
+    Enum(Vec<String>),
+    Int { lo: i64, hi: i64 },
+}
+
+impl FactType {
+    pub fn describe(&self) -> String {
+        match self {
+            FactType::Bool => "bool".to_string(),
+            FactType::Enum(vs) => vs.join(" | "),
+            FactType::Int { lo, hi } => format!("{lo}..{hi}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub name: String,
+    pub ty: FactType,
+    pub description: Option<String>,
+    /// The name in its declaration.
+    pub span: Span,
+    /// True when some rule concludes this (bool) fact.
+    pub derived: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub name: String,
+    pub default: Option<DefaultVerdict>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Modality {
+    May,
+    Must,
+    MustNot,
+}
+
+impl Modality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::May => "may",
+            Modality::Must => "must",
+            Modality::MustNot => "must not",
+        }
+    }
+
+    /// `must not` against `may`/`must`.
+    pub fn contradicts(self, other: Modality) -> bool {
+        (self == Modality::MustNot) != (other == Modality::MustNot)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Action(ActionId, Modality),
+    Fact(FactId),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conclusion {
+    pub target: Target,
+    pub span: Span,
+}
+
+/// A resolved condition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    Const(bool),
+    /// A bool fact is true.
+    Fact(FactId),
+    /// An enum fact's value is one of the variants marked `true`.
+    OneOf(FactId, Vec<bool>),
+    /// An integer fact compared with a constant.
+    Compare(FactId, CmpOp, i64),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+}
+
+impl Cond {
+    /// Evaluates the condition over a full assignment (derived facts included).
+    pub fn holds(&self, values: &[Value]) -> bool {
+        match self {
+            Cond::Const(b) => *b,
+            Cond::Fact(f) => values[*f] == Value::Bool(true),
+            Cond::OneOf(f, set) => match values[*f] {
+                Value::Enum(v) => set.get(v as usize).copied().unwrap_or(false),
+                _ => false,
+            },
+            Cond::Compare(f, op, n) => match values[*f] {
+                Value::Int(v) => op.holds(v, *n),
+                _ => false,
+            },
+            Cond::Not(c) => !c.holds(values),
+            Cond::And(cs) => cs.iter().all(|c| c.holds(values)),
+            Cond::Or(cs) => cs.iter().any(|c| c.holds(values)),
+        }
+    }
+
+    /// Calls `f` on every fact the condition mentions.
+    pub fn for_each_fact(&self, f: &mut impl FnMut(FactId)) {
+        match self {
+            Cond::Const(_) => {}
+            Cond::Fact(x) | Cond::OneOf(x, _) | Cond::Compare(x, _, _) => f(*x),
+            Cond::Not(c) => c.for_each_fact(f),
+            Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.for_each_fact(f)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// `[if C] [unless U] then ...`
+    Conditional {
+        when: Option<Cond>,
+        unless: Option<Cond>,
+    },
+    /// `A requires C`: fires when `C` does not hold and concludes `must not A`.
+    Requirement { condition: Cond },
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// The rule's name, or `@LINE` for an anonymous rule.
+    pub id: String,
+    pub named: bool,
+    pub description: Option<String>,
+    /// The whole rule.
+    pub span: Span,
+    /// The rule's name, or its first token when anonymous.
+    pub name_span: Span,
+    pub kind: RuleKind,
+    pub conclusions: Vec<Conclusion>,
+    /// The rules this one overrides directly.
+    pub overrides: Vec<RuleId>,
+}
+
+impl Rule {
+    pub fn is_requirement(&self) -> bool {
+        matches!(self.kind, RuleKind::Requirement { .. })
+    }
+
+    /// Whether the rule fires, given every fact's value (derived ones included).
+    pub fn fires(&self, values: &[Value]) -> bool {
+        match &self.kind {
+            RuleKind::Conditional { when, unless } => {
+                when.as_ref().is_none_or(|c| c.holds(values))
+                    && !unless.as_ref().is_some_and(|c| c.holds(values))
+            }
+            RuleKind::Requirement { condition } => !condition.holds(values),
+        }
+    }
+
+    /// Calls `f` on every fact the rule's condition mentions.
+    pub fn for_each_fact(&self, f: &mut impl FnMut(FactId)) {
+        match &self.kind {
+            RuleKind::Conditional { when, unless } => {
+                when.iter().chain(unless).for_each(|c| c.for_each_fact(f));
+            }
+            RuleKind::Requirement { condition } => condition.for_each_fact(f),
+        }
+    }
+}
+
+/// A fact's value in a case. Enum values are variant indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    Bool(bool),
+    Enum(u32),
+    Int(i64),
+}
+
+/// What a case block's `expect` line checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpectTarget {
+    Action(ActionId),
+    Fact(FactId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    pub target: ExpectTarget,
+    /// The verdict word: `permitted`, ..., or `true`/`false` for a derived fact.
+    pub word: String,
+    pub span: Span,
+}
+
+/// A case: a value for every input fact (derived facts are `false` until evaluated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub values: Vec<Value>,
+}
+
+/// A `case` block of the policy file.
+#[derive(Clone, Debug)]
+pub struct CaseBlock {
+    pub name: String,
+    pub case: Case,
+    pub expectations: Vec<Expectation>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Symbol {
+    Fact(FactId),
+    Action(ActionId),
+}
+
+/// A checked policy.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    source: Source,
+    pub title: Option<String>,
+    pub sources: Vec<String>,
+    pub facts: Vec<Fact>,
+    pub actions: Vec<Action>,
+    pub rules: Vec<Rule>,
+    pub cases: Vec<CaseBlock>,
+    symbols: HashMap<String, Symbol>,
+    rule_ids: HashMap<String, RuleId>,
+    /// Derived facts, each after every derived fact its rules' conditions mention.
+    derived_order: Vec<FactId>,
+    /// `overrides_all[r]`: the rules `r` overrides, directly or transitively, sorted.
+    overrides_all: Vec<Vec<RuleId>>,
+}
+
+impl Policy {
+    /// Parses and checks a policy. `name` is how diagnostics refer to the file.
+    pub fn parse(name: impl Into<String>, text: impl Into<String>) -> Result<Policy, Failure> {
+        Policy::from_source(Source::new(name, text))
+    }
+
+    /// Parses and checks a policy from a [`Source`].
+    pub fn from_source(source: Source) -> Result<Policy, Failure> {
+        let fail = |diagnostics| Failure {
+            source: source.clone(),
+            diagnostics,
+        };
+        let file = crate::syntax::parse(&source).map_err(fail)?;
+        build::build(source.clone(), file).map_err(fail)
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    pub fn symbol(&self, name: &str) -> Option<Symbol> {
+        self.symbols.get(name).copied()
+    }
+
+    pub fn fact_id(&self, name: &str) -> Option<FactId> {
+        match self.symbol(name) {
+            Some(Symbol::Fact(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn action_id(&self, name: &str) -> Option<ActionId> {
+        match self.symbol(name) {
+            Some(Symbol::Action(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn rule_id(&self, id: &str) -> Option<RuleId> {
+        self.rule_ids.get(id).copied()
+    }
+
+    /// Input facts in declaration order.
+    pub fn input_facts(&self) -> impl Iterator<Item = FactId> + '_ {
+        (0..self.facts.len()).filter(|&f| !self.facts[f].derived)
+    }
+
+    /// Derived facts in declaration order.
+    pub fn derived_facts(&self) -> impl Iterator<Item = FactId> + '_ {
+        (0..self.facts.len()).filter(|&f| self.facts[f].derived)
+    }
+
+    /// Derived facts in an order where each comes after those it depends on.
+    pub fn derivation_order(&self) -> &[FactId] {
+        &self.derived_order
+    }
+
+    /// The rules `r` overrides, directly or transitively, sorted.
+    pub fn overridden_by(&self, r: RuleId) -> &[RuleId] {
+        &self.overrides_all[r]
+    }
+
+    /// Whether `winner` overrides `loser`, directly or transitively.
+    pub fn overrides(&self, winner: RuleId, loser: RuleId) -> bool {
+        self.overrides_all[winner].binary_search(&loser).is_ok()
+    }
+
+    /// Starts building a case in code; see [`CaseBuilder`].
+    pub fn case(&self) -> CaseBuilder<'_> {
+        CaseBuilder::new(self)
+    }
+
+    /// The user-facing form of a fact's value.
+    pub fn literal(&self, fact: FactId, value: Value) -> Literal {
+        match (value, &self.facts[fact].ty) {
+            (Value::Enum(v), FactType::Enum(vs)) => {
+                Literal::Variant(vs.get(v as usize).cloned().unwrap_or_default())
+            }
+            (Value::Int(n), _) => Literal::Int(n),
+            (Value::Bool(b), _) => Literal::Bool(b),
+            (Value::Enum(v), _) => Literal::Int(i64::from(v)),
+        }
+    }
+
+    /// A case as `name = value` pairs over the input facts, in declaration order.
+    pub fn case_literals(&self, case: &Case) -> Vec<(String, Literal)> {
+        self.input_facts()
+            .map(|f| (self.facts[f].name.clone(), self.literal(f, case.values[f])))
+            .collect()
+    }
+}
+
+/// Why a policy could not be built: its source and every error found in it.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub source: Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.diagnostics.len();
+        write!(
+            f,
+            "{}: {n} error{}",
+            self.source.name(),
+            if n == 1 { "" } else { "s" }
+        )?;
+        if let Some(d) = self.diagnostics.first() {
+            write!(f, "; first: {}", d.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Failure {}

@@ -1,0 +1,7 @@
+//! Rendering: diagnostics (miette's graphical report), evaluation tables and JSON.
+
+mod eval;
+mod human;
+
+pub use eval::{eval_human, eval_json, eval_json_error};
+pub use human::{Style, render_diagnostic, render_diagnostics};

@@ -1,0 +1,123 @@
+//! Source text, byte spans and line/column positions.
+
+use std::sync::Arc;
+
+/// A byte range `start..end` into a policy's source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A named source text, shared by the policy built from it and every diagnostic about it.
+#[derive(Clone, Debug)]
+pub struct Source {
+    inner: Arc<SourceInner>,
+}
+
+#[derive(Debug)]
+struct SourceInner {
+    name: String,
+    text: String,
+    /// Byte offset of the start of every line. A line ends at `\n`, `\r\n` or a lone `\r`.
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Source {
+            inner: Arc::new(SourceInner {
+                name: name.into(),
+                text,
+                line_starts,
+            }),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        self.inner.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        match self.inner.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self.inner.line_starts[line - 1];
+        let offset = offset.min(self.inner.text.len());
+        let col = self
+            .inner
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line, col + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_across_line_endings() {
+        let src = Source::new("t", "ab\r\ncd\ref\ngh");
+        assert_eq!(src.line_col(0), (1, 1));
+        assert_eq!(src.line_col(1), (1, 2));
+        assert_eq!(src.line_col(4), (2, 1));
+        assert_eq!(src.line_col(7), (3, 1));
+        assert_eq!(src.line_col(10), (4, 1));
+        assert_eq!(src.line_col(11), (4, 2));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let src = Source::new("t", "é x");
+        assert_eq!(src.line_col(3), (1, 3));
+    }
+}

@@ -1,0 +1,158 @@
+//! Turns pest's errors into diagnostics in the policy author's words.
+
+use super::Rule;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// What a grammar rule is called in an error message, or `None` to leave it out.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of file",
+        Rule::ident => "a name",
+        Rule::integer => "an integer",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::escape => "an escape",
+        Rule::rule_id => "a rule id like `@12`",
+        Rule::policy_decl | Rule::kw_policy => "`policy`",
+        Rule::source_decl | Rule::kw_source => "`source`",
+        Rule::fact_decl | Rule::kw_fact => "`fact`",
+        Rule::action_decl | Rule::kw_action => "`action`",
+        Rule::rule_decl | Rule::kw_rule => "`rule`",
+        Rule::case_decl | Rule::kw_case => "`case`",
+        Rule::anon_rule => "a rule",
+        Rule::range_type => "a range like `1..5`",
+        Rule::variant_type => "a type",
+        Rule::default_word => "`permitted` or `forbidden`",
+        Rule::kw_if | Rule::if_part => "`if`",
+        Rule::kw_unless | Rule::unless_part => "`unless`",
+        Rule::kw_then => "`then`",
+        Rule::kw_and | Rule::op_and => "`and`",
+        Rule::kw_or | Rule::op_or => "`or`",
+        Rule::kw_not | Rule::op_not | Rule::not_conclusion | Rule::negated_name => "`not`",
+        Rule::kw_may | Rule::may_conclusion => "`may`",
+        Rule::kw_must | Rule::must_conclusion | Rule::must_not_conclusion => "`must`",
+        Rule::kw_requires => "`requires`",
+        Rule::kw_overrides | Rule::overrides => "`overrides`",
+        Rule::kw_default => "`default`",
+        Rule::kw_given | Rule::given => "`given`",
+        Rule::kw_expect | Rule::expect => "`expect`",
+        Rule::kw_is | Rule::is | Rule::is_not => "`is`",
+        Rule::kw_in | Rule::in_list | Rule::not_in => "`in`",
+        Rule::kw_true | Rule::const_true => "`true`",
+        Rule::kw_false | Rule::const_false => "`false`",
+        Rule::expr | Rule::atom => "a condition",
+        Rule::variants => "`[`",
+        Rule::compare | Rule::cmp_op => "a comparison",
+        Rule::bare_conclusion | Rule::conditional | Rule::requirement => "a conclusion",
+        Rule::assign | Rule::plain_name | Rule::valued_name => "a fact",
+        Rule::expect_word => "a verdict word",
+        _ => return None,
+    })
+}
+
+/// The token found at a byte offset, for "found ..." in messages.
+fn found_at(text: &str, pos: usize) -> (String, Span) {
+    let rest = &text[pos.min(text.len())..];
+    let Some(first) = rest.chars().next().filter(|_| !rest.trim().is_empty()) else {
+        // Point just after the last thing written, not at trailing blank lines.
+        let end = text.trim_end().len();
+        return ("end of file".to_string(), Span::new(end, end));
+    };
+    let len = if first.is_ascii_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    let token = &rest[..len];
+    let shown = if first == '"' {
+        "a string".to_string()
+    } else if first.is_whitespace() || first.is_control() {
+        format!("{first:?}")
+    } else {
+        format!("`{token}`")
+    };
+    (shown, Span::new(pos, pos + len))
+}
+
+const RESERVED: [&str; 23] = [
+    "policy",
+    "source",
+    "fact",
+    "action",
+    "rule",
+    "if",
+    "unless",
+    "then",
+    "and",
+    "or",
+    "not",
+    "may",
+    "must",
+    "requires",
+    "overrides",
+    "default",
+    "case",
+    "given",
+    "expect",
+    "is",
+    "in",
+    "true",
+    "false",
+];
+
+pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let (found, span) = found_at(text, pos);
+    let mut expected: Vec<&str> = Vec::new();
+    let mut wants_name = false;
+    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
+        let item_level =
+            positives.contains(&Rule::fact_decl) || positives.contains(&Rule::anon_rule);
+        for r in positives {
+            wants_name |= *r == Rule::ident;
+            let word = if item_level && *r != Rule::EOI {
+                Some("an item (`fact`, `action`, `rule`, `case` or a rule body)")
+            } else {
+                describe(*r)
+            };
+            if let Some(w) = word.filter(|w| !expected.contains(w)) {
+                expected.push(w);
+            }
+        }
+    }
+    let message = if let ErrorVariant::CustomError { message } = &err.variant {
+        message.to_lowercase()
+    } else if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", list(&expected))
+    };
+    let label = if expected.is_empty() {
+        "unexpected here".to_string()
+    } else {
+        format!("expected {}", list(&expected))
+    };
+    let mut diag = Diagnostic::new(Code::SyntaxError, message).primary(span, label);
+    let word = found.trim_matches('`');
+    if wants_name && RESERVED.contains(&word) {
+        diag = diag.help(format!(
+            "`{word}` is a reserved word and cannot be a name; pick another, such as `{word}_`"
+        ));
+    } else if found == "`@`" || found.starts_with("`@") {
+        diag = diag.help("`@LINE` ids name anonymous rules only in messages; give the rule a name");
+    }
+    diag
+}
+
+fn list(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
