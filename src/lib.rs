@@ -18,6 +18,7 @@
 //! The stages, one module each: [`syntax`] (text to syntax tree), [`model`] (names and
 //! types checked: a [`Policy`]), [`eval`], [`report`] (rendering), [`cli`] (the command line).
 
+pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;

@@ -44,6 +44,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
         format: EvalFormat,
     },
+    /// Analyse policies: conflicts, dead, shadowed and redundant rules, unused declarations
+    #[command(
+        after_help = "Examples:\n  deontic lint policies/\n  deontic lint policies/ --format sarif > deontic.sarif\n  deontic lint policies/ --deny-warnings\n\n\
+        Silence a finding for one rule with a comment on the line above it:\n  # deontic: allow(redundant-rule)"
+    )]
+    Lint {
+        /// Policy files, or folders searched recursively for `*.policy`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Fail (exit 1) on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Run the expectations of the policies' case blocks
     #[command(after_help = "Example:\n  deontic test policies/")]
     Test {
@@ -59,4 +74,14 @@ pub enum EvalFormat {
     Human,
     /// JSON Lines: one object per case
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Each finding drawn on its source
+    Human,
+    /// One JSON document
+    Json,
+    /// SARIF 2.1.0, for code-scanning services
+    Sarif,
 }

@@ -6,7 +6,7 @@
 mod args;
 mod files;
 
-pub use args::{Cli, Command, EvalFormat};
+pub use args::{Cli, Command, EvalFormat, LintFormat};
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::input::{self, Form};
@@ -48,6 +48,11 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         } => eval(&policy, cases.as_deref(), &given, format, &mut out),
         Command::Test { paths } => test(&paths, style, &mut out),
+        Command::Lint {
+            paths,
+            format,
+            deny_warnings,
+        } => lint(&paths, format, deny_warnings, style, &mut out),
     };
     let status = match result.and_then(|s| out.flush().map(|_| s)) {
         Ok(s) => s,
@@ -121,6 +126,68 @@ fn check(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<St
         plural(files.len(), "file"),
         plural(errors, "error")
     )?;
+    Ok(status)
+}
+
+fn lint(
+    paths: &[PathBuf],
+    format: LintFormat,
+    deny_warnings: bool,
+    style: Style,
+    out: &mut impl Write,
+) -> io::Result<Status> {
+    let (files, path_errors) = files::policy_files(paths);
+    let mut status = Status::Ok;
+    let mut results: Vec<(String, Source, Vec<Diagnostic>)> = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        match load(path) {
+            Err(e) => {
+                eprintln!("error: {e}");
+                status = Status::CouldNotRun;
+            }
+            Ok(Err(f)) => results.push((name, f.source, f.diagnostics)),
+            Ok(Ok(p)) => match crate::analysis::lint(&p) {
+                Ok(diags) => results.push((name, p.source().clone(), diags)),
+                Err(e) => {
+                    eprintln!("error: {name}: {e}");
+                    status = Status::CouldNotRun;
+                }
+            },
+        }
+    }
+    for e in &path_errors {
+        eprintln!("error: {e}");
+        status = Status::CouldNotRun;
+    }
+    let reports: Vec<report::FileReport> = results
+        .iter()
+        .map(|(path, source, diagnostics)| report::FileReport {
+            path,
+            source,
+            diagnostics,
+        })
+        .collect();
+    let (errors, warnings) = report::counts(&reports);
+    match format {
+        LintFormat::Json => writeln!(out, "{}", report::lint_json(&reports))?,
+        LintFormat::Sarif => writeln!(out, "{}", report::lint_sarif(&reports))?,
+        LintFormat::Human => {
+            for r in &reports {
+                write_diagnostics(out, r.diagnostics, r.source, style)?;
+            }
+            writeln!(
+                out,
+                "linted {}: {}, {}",
+                plural(reports.len(), "file"),
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            )?;
+        }
+    }
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        status = status.max(Status::Failed);
+    }
     Ok(status)
 }
 

@@ -137,7 +137,12 @@ pub fn read_cases<R: BufRead>(
             }
         }
         let first = line.trim();
-        if !first.starts_with('[') && serde_json::from_str::<&RawValue>(first).is_ok() {
+        // A whole object on the first line means JSON Lines, even when that object is
+        // malformed: its error is then reported for case #1 and the other lines still run.
+        let one_line_object = first.len() > 1 && first.starts_with('{') && first.ends_with('}');
+        if !first.starts_with('[')
+            && (one_line_object || serde_json::from_str::<&RawValue>(first).is_ok())
+        {
             n += 1;
             each(n, case_from_json(policy, first))?;
             form = Form::Lines;

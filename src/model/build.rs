@@ -99,7 +99,9 @@ pub(super) fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagn
         rules.push(cx.rule(decl, id));
     }
     for (r, decl) in rule_decls.iter().enumerate() {
-        rules[r].overrides = cx.overrides(decl, &rule_ids, &rules);
+        let (targets, spans) = cx.overrides(decl, &rule_ids, &rules).into_iter().unzip();
+        rules[r].overrides = targets;
+        rules[r].override_spans = spans;
     }
     let overrides_all = graph::check_overrides(&mut cx, &rules, &rule_decls);
     let derived_order = graph::check_derivations(&mut cx, &rules);

@@ -9,7 +9,7 @@ mod graph;
 mod resolve;
 
 pub use crate::syntax::ast::{CmpOp, DefaultVerdict};
-pub use cases::{CaseBuilder, CaseError};
+pub use cases::{CaseBuilder, CaseError, quote};
 
 use crate::diagnostic::{Diagnostic, Literal};
 use crate::source::{Source, Span};
@@ -160,6 +160,8 @@ pub struct Rule {
     pub conclusions: Vec<Conclusion>,
     /// The rules this one overrides directly.
     pub overrides: Vec<RuleId>,
+    /// Where each of `overrides` is named.
+    pub override_spans: Vec<Span>,
 }
 
 impl Rule {

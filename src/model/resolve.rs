@@ -47,6 +47,7 @@ impl Ctx {
             kind,
             conclusions,
             overrides: Vec::new(),
+            override_spans: Vec::new(),
         }
     }
 
@@ -165,7 +166,7 @@ impl Ctx {
         decl: &ast::RuleDecl,
         rule_ids: &HashMap<String, RuleId>,
         rules: &[Rule],
-    ) -> Vec<RuleId> {
+    ) -> Vec<(RuleId, Span)> {
         let mut out = Vec::new();
         let me = decl.name.as_ref().map(|n| n.name.as_str()).unwrap_or("");
         for r in &decl.overrides {
@@ -195,7 +196,7 @@ impl Ctx {
                     );
                     let _ = t;
                 }
-                Some(&t) => out.push(t),
+                Some(&t) => out.push((t, r.span)),
                 None => {
                     let names: Vec<&str> = rules
                         .iter()

@@ -107,6 +107,9 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    if let Some(diag) = unterminated_string(text, pos) {
+        return diag;
+    }
     let (found, span) = found_at(text, pos);
     let mut expected: Vec<&str> = Vec::new();
     let mut wants_name = false;
@@ -147,6 +150,27 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
         diag = diag.help("`@LINE` ids name anonymous rules only in messages; give the rule a name");
     }
     diag
+}
+
+/// A string that opens at `pos` and never closes: pest reports the opening quote as
+/// unexpected, which says nothing of the missing `"`.
+fn unterminated_string(text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = text.get(pos..)?.strip_prefix('"')?;
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => {
+                chars.next();
+            }
+            _ => {}
+        }
+    }
+    Some(
+        Diagnostic::new(Code::SyntaxError, "unterminated string")
+            .primary(Span::new(pos, pos + 1), "this string is never closed")
+            .help(r#"end the string with `"`; write a quote inside a string as `\"`"#),
+    )
 }
 
 fn list(words: &[&str]) -> String {
