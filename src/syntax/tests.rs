@@ -8,7 +8,11 @@ fn parse_text(text: &str) -> Result<ast::File, Vec<Diagnostic>> {
 #[test]
 fn deep_parentheses_are_a_diagnostic_not_a_crash() {
     let depth = 100_000;
-    let text = format!("fact a\naction x\nif {}a{} then x\n", "(".repeat(depth), ")".repeat(depth));
+    let text = format!(
+        "fact a\naction x\nif {}a{} then x\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let errs = parse_text(&text).unwrap_err();
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].code, Code::SyntaxError);
@@ -54,12 +58,20 @@ fn parentheses_in_strings_and_comments_do_not_count() {
 #[test]
 fn long_and_chains_stay_flat() {
     let terms: Vec<String> = (0..10_000).map(|i| format!("f{i}")).collect();
-    let text = format!("fact {}\naction x\nif {} then x\n", terms.join(", "), terms.join(" and "));
+    let text = format!(
+        "fact {}\naction x\nif {} then x\n",
+        terms.join(", "),
+        terms.join(" and ")
+    );
     let file = parse_text(&text).unwrap();
     let ast::Item::Rule(rule) = &file.items[2] else {
         panic!("expected a rule")
     };
-    let ast::RuleBody::Conditional { when: Some(ast::Expr::And(xs, _)), .. } = &rule.body else {
+    let ast::RuleBody::Conditional {
+        when: Some(ast::Expr::And(xs, _)),
+        ..
+    } = &rule.body
+    else {
         panic!("expected an `and`")
     };
     assert_eq!(xs.len(), 10_000);
