@@ -148,8 +148,22 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
         ));
     } else if found == "`@`" || found.starts_with("`@") {
         diag = diag.help("`@LINE` ids name anonymous rules only in messages; give the rule a name");
+    } else if let Some(kw) = misspelt_keyword(word, &expected) {
+        diag = diag.help(format!("did you mean `{kw}`?"));
     }
     diag
+}
+
+/// A keyword among the expected ones that the found word looks like a misspelling of.
+fn misspelt_keyword<'a>(word: &str, expected: &[&'a str]) -> Option<&'a str> {
+    if !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || word.is_empty() {
+        return None;
+    }
+    let keywords = expected
+        .iter()
+        .filter(|w| w.starts_with('`') && w.ends_with('`') && w.len() > 2)
+        .map(|w| &w[1..w.len() - 1]);
+    crate::diagnostic::closest(word, keywords)
 }
 
 /// A string that opens at `pos` and never closes: pest reports the opening quote as
