@@ -12,7 +12,7 @@
 //! let outcome = policy.evaluate(&case);
 //! assert_eq!(outcome.verdict_of("counterattack"), Some(deontic::Verdict::Required));
 //! assert_eq!(deontic::report::eval_json("#1", &outcome),
-//!     r#"{"case":"#1","verdicts":{"counterattack":{"verdict":"required","by":["@3"]}},"derived":{}}"#);
+//!     r##"{"case":"#1","verdicts":{"counterattack":{"verdict":"required","by":["@3"]}},"derived":{}}"##);
 //! ```
 //!
 //! The stages, one module each: [`syntax`] (text to syntax tree), [`model`] (names and

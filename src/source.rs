@@ -86,11 +86,25 @@ impl Source {
         }
     }
 
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let starts = &self.inner.line_starts;
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).copied().unwrap_or(self.inner.text.len());
+        self.inner.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line(offset);
-        let start = self.inner.line_starts[line - 1];
-        let offset = offset.min(self.inner.text.len());
+        let mut start = self.inner.line_starts[line - 1];
+        if start == 0 && self.inner.text.starts_with('\u{feff}') {
+            // A byte-order mark is not a column.
+            start = 3;
+        }
+        let offset = offset.min(self.inner.text.len()).max(start);
         let col = self
             .inner
             .text

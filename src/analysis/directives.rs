@@ -32,7 +32,9 @@ pub fn directives(policy: &Policy) -> Vec<Directive> {
                 while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
-                if let Some(d) = parse(&text[start..i], start) {
+                // Only a comment on a line of its own is a directive.
+                let own_line = src.line_text(src.line(start)).trim_start().starts_with('#');
+                if let Some(d) = parse(&text[start..i], start).filter(|_| own_line) {
                     out.push(Directive {
                         line: src.line(start),
                         codes: d,
@@ -91,12 +93,7 @@ pub(super) fn apply(policy: &Policy, found: Vec<Diagnostic>) -> Vec<Diagnostic> 
         }
     }
     // Lines holding only a comment, so a directive may stand above other comments.
-    let comment_only = |line: usize| {
-        src.text()
-            .lines()
-            .nth(line.saturating_sub(1))
-            .is_some_and(|l| l.trim_start().starts_with('#'))
-    };
+    let comment_only = |line: usize| src.line_text(line).trim_start().starts_with('#');
     let allowed = |code: Code, line: usize| {
         let mut l = line;
         while l > 1 {

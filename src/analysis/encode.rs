@@ -39,6 +39,8 @@ pub struct World {
 pub struct ActionEnc {
     /// Each conclusion on the action, and whether it remains after step 5.
     pub kept: Vec<(RuleId, Modality, Lit)>,
+    /// Whether each conclusion of `kept` remains after step 4.
+    pub kept4: Vec<Lit>,
     /// Permitted, forbidden, required, undecided, conflict: exactly one holds.
     pub verdict: [Lit; 5],
 }
@@ -307,6 +309,7 @@ impl<S: SolveIncremental + Default> Encoder<S> {
             .collect();
         let req = self.or(&reqs);
         let mut kept = Vec::with_capacity(kept4.len());
+        let after4: Vec<Lit> = kept4.iter().map(|x| x.2).collect();
         for (r, m, l) in kept4 {
             let l = if m == Modality::May {
                 self.and(&[l, !req])
@@ -340,6 +343,7 @@ impl<S: SolveIncremental + Default> Encoder<S> {
         let undecided = self.and(&[!any, is(None)]);
         ActionEnc {
             kept,
+            kept4: after4,
             verdict: [permitted, forbidden, required, undecided, conflict],
         }
     }

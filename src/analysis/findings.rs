@@ -294,24 +294,37 @@ fn shadowed<S: SolveIncremental + Default>(
             continue;
         }
         shadowed[r] = true;
-        // The rules that can remove its conclusions: overriders on the same action, and
-        // requirements against its permissions, that fire together with it.
+        // The rules that remove its conclusions in some case where it fires: a rule that
+        // overrides it and concludes on the same action (step 4), or a requirement whose
+        // conclusion remains after step 4 while a permission of it does too (step 5).
         let mut removers: Vec<RuleId> = Vec::new();
-        for c in &rule.conclusions {
-            let Target::Action(a, m) = c.target else {
+        for enc in actions {
+            let mine: Vec<usize> = (0..enc.kept.len())
+                .filter(|&i| enc.kept[i].0 == r)
+                .collect();
+            if mine.is_empty() {
                 continue;
-            };
-            for (w, other) in p.rules.iter().enumerate() {
-                let on_a = other
-                    .conclusions
-                    .iter()
-                    .any(|x| matches!(x.target, Target::Action(b, _) if b == a));
-                let removes = p.overrides(w, r) || (other.is_requirement() && m == Modality::May);
-                if w != r && on_a && removes && !removers.contains(&w) {
-                    let wf = base_fire[w];
-                    if run.sat(&[fire, wf])? {
-                        removers.push(w);
+            }
+            for (i, &(w, _, _)) in enc.kept.iter().enumerate() {
+                if w == r || removers.contains(&w) {
+                    continue;
+                }
+                let removes = if p.overrides(w, r) {
+                    run.sat(&[fire, base_fire[w]])?
+                } else if p.rules[w].is_requirement() {
+                    let mut hit = false;
+                    for &j in mine.iter().filter(|&&j| enc.kept[j].1 == Modality::May) {
+                        if run.sat(&[fire, enc.kept4[i], enc.kept4[j]])? {
+                            hit = true;
+                            break;
+                        }
                     }
+                    hit
+                } else {
+                    false
+                };
+                if removes {
+                    removers.push(w);
                 }
             }
         }
@@ -329,8 +342,13 @@ fn shadowed<S: SolveIncremental + Default>(
         let mut d = Diagnostic::new(
             Code::ShadowedRule,
             format!(
-                "rule `{}` is shadowed: whenever it fires, {list} remove its conclusions",
-                rule.id
+                "rule `{}` is shadowed: whenever it fires, {list} {} its conclusions",
+                rule.id,
+                if removers.len() == 1 {
+                    "removes"
+                } else {
+                    "remove"
+                }
             ),
         )
         .primary(rule.name_span, "its conclusions never take effect");

@@ -101,15 +101,16 @@ fn write_diagnostics(
 fn check(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<Status> {
     let (files, path_errors) = files::policy_files(paths);
     let mut status = Status::Ok;
-    let mut errors = 0;
+    let (mut errors, mut checked) = (0, 0);
     for path in &files {
         match load(path) {
             Err(e) => {
                 eprintln!("error: {e}");
                 status = Status::CouldNotRun;
             }
-            Ok(Ok(_)) => {}
+            Ok(Ok(_)) => checked += 1,
             Ok(Err(f)) => {
+                checked += 1;
                 write_diagnostics(out, &f.diagnostics, &f.source, style)?;
                 errors += f.diagnostics.len();
                 status = status.max(Status::Failed);
@@ -123,7 +124,7 @@ fn check(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<St
     writeln!(
         out,
         "checked {}: {}",
-        plural(files.len(), "file"),
+        plural(checked, "file"),
         plural(errors, "error")
     )?;
     Ok(status)

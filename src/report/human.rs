@@ -38,12 +38,15 @@ impl SourceCode for NamedText<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.0.text().read_span(span, before, after)?;
+        // miette counts the column in bytes; the `[file:line:col]` header should agree
+        // with `Source::line_col` (characters), as the JSON and SARIF reports do.
+        let (_, column) = self.0.line_col(inner.span().offset());
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.name().to_string(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column - 1,
             inner.line_count(),
         )))
     }

@@ -142,6 +142,9 @@ pub fn lint_sarif(files: &[FileReport]) -> String {
             if !d.rules.is_empty() {
                 props.insert("rules".into(), d.rules.clone().into());
             }
+            if let Some(n) = &d.name {
+                props.insert("name".into(), n.clone().into());
+            }
             if let Some(w) = &d.witness {
                 props.insert("witness".into(), witness(w));
             }
@@ -161,6 +164,7 @@ pub fn lint_sarif(files: &[FileReport]) -> String {
                 "informationUri": "https://crates.io/crates/deontic",
                 "rules": rules,
             }},
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })
