@@ -1,4 +1,4 @@
-//! The command line (contract section 6) for `check`, `eval` and `test`: exit codes,
+//! The command line (contract section 6) for `check`, `lint`, `eval` and `test`: exit codes,
 //! output, and the exact `eval --format json` lines.
 
 use std::io::Write;
@@ -602,4 +602,72 @@ fn bad_arguments_exit_2() {
         assert!(!r.stderr.is_empty(), "{args:?} explains itself");
         assert_eq!(r.stdout, "", "{args:?}");
     }
+}
+
+// ---- lint -----------------------------------------------------------------------------
+
+#[test]
+fn lint_the_bundled_policies_is_clean() {
+    let r = run(&["lint", "policies/"]);
+    assert_exit(&r, 0);
+    assert_eq!(lines(&r.stdout), ["linted 3 files: 0 errors, 0 warnings"]);
+}
+
+#[test]
+fn lint_warnings_pass_unless_denied() {
+    let path = "tests/fixtures/lint/unused-fact.policy";
+    let r = run(&["lint", path]);
+    assert_exit(&r, 0);
+    assert!(r.stdout.contains("unused-fact"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("0 errors, 2 warnings\n"), "{}", r.stdout);
+    assert_exit(&run(&["lint", path, "--deny-warnings"]), 1);
+}
+
+#[test]
+fn lint_errors_fail_the_run() {
+    let r = run(&[
+        "lint",
+        "tests/fixtures/lint/conflict.policy",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&r, 1);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        doc["files"][0]["path"],
+        "tests/fixtures/lint/conflict.policy"
+    );
+    assert_eq!(doc["files"][0]["diagnostics"][0]["code"], "conflict");
+    assert_eq!(doc["summary"]["errors"], 1);
+}
+
+#[test]
+fn lint_reports_static_errors_in_the_same_list() {
+    let r = run(&[
+        "lint",
+        "tests/fixtures/broken/unknown-name-misspelt-fact.policy",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&r, 1);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["files"][0]["diagnostics"][0]["code"], "unknown-name");
+    assert_eq!(doc["files"][0]["diagnostics"][0]["severity"], "error");
+}
+
+#[test]
+fn lint_sarif_and_missing_paths() {
+    let r = run(&["lint", "policies/", "--format", "sarif"]);
+    assert_exit(&r, 0);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+    let r = run(&["lint", "policies/", "no/such/path"]);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr.contains("no/such/path: no such file or folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("linted 3 files"), "{}", r.stdout);
 }
