@@ -26,6 +26,7 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod write;
 
 pub use diagnostic::{Code, Diagnostic, Literal, Severity};
 pub use eval::{Outcome, Verdict};

@@ -1,0 +1,89 @@
+//! Loss-free file rewrites: every command that rewrites a user's file goes through
+//! [`write_atomic`], so an interrupted write never leaves a half-written policy behind.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Replaces the file at `path` with what `write` produces: the bytes go to a temporary file
+/// beside it, which is flushed to disk, given the original's permissions, and renamed over
+/// the original. If `write` fails or the process dies first, the original is untouched and
+/// the temporary file is removed (or, after a crash, left beside it under a `.deontic-` name).
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".deontic-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut buf = io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buf)?;
+        buf.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".deontic-"))
+            .collect()
+    }
+
+    #[test]
+    fn replaces_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.policy");
+        std::fs::write(&path, "old").unwrap();
+        write_atomic(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_original_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.policy");
+        std::fs::write(&path, "fact a\naction x\nif a then x\n").unwrap();
+        let err = write_atomic(&path, |w| {
+            w.write_all(b"fact a\nact")?;
+            Err(io::Error::other("interrupted"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "interrupted");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "fact a\naction x\nif a then x\n"
+        );
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_the_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.policy");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, |w| w.write_all(b"new")).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+    }
+}
