@@ -91,18 +91,11 @@ fn walk(
     }
 }
 
-/// Reads a policy file as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, PathError> {
-    let bytes = std::fs::read(path).map_err(|e| PathError {
+/// Reads a policy file's bytes.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PathError> {
+    std::fs::read(path).map_err(|e| PathError {
         path: path.to_path_buf(),
         reason: io_reason(&e),
-    })?;
-    String::from_utf8(bytes).map_err(|e| PathError {
-        path: path.to_path_buf(),
-        reason: format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
     })
 }
 

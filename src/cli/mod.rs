@@ -75,11 +75,8 @@ fn stderr_style() -> Style {
 
 /// Loads a policy file: `Ok(Err(failure))` when it has static errors.
 fn load(path: &Path) -> Result<Result<Policy, Failure>, files::PathError> {
-    let text = files::read_text(path)?;
-    Ok(Policy::from_source(Source::new(
-        path.display().to_string(),
-        text,
-    )))
+    let bytes = files::read_bytes(path)?;
+    Ok(Policy::from_bytes(path.display().to_string(), bytes))
 }
 
 fn plural(n: usize, word: &str) -> String {

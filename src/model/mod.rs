@@ -15,6 +15,10 @@ use crate::diagnostic::{Diagnostic, Literal};
 use crate::source::{Source, Span};
 use std::collections::HashMap;
 
+/// The largest policy text deontic reads (16 MiB): parsing costs memory in proportion to
+/// the text, and no hand-written policy comes near it.
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+
 pub type FactId = usize;
 pub type ActionId = usize;
 pub type RuleId = usize;
@@ -259,12 +263,46 @@ impl Policy {
         Policy::from_source(Source::new(name, text))
     }
 
+    /// Parses and checks a policy from raw bytes. Bytes that are not UTF-8 are a
+    /// `syntax-error` at the first invalid byte (the text is shown with replacement marks).
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Policy, Failure> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Policy::parse(name, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[at];
+                // The valid prefix is kept as it is, so `at` is the same offset in the shown
+                // text, where a three-byte replacement character stands for the bad bytes.
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let diag = Diagnostic::new(crate::diagnostic::Code::SyntaxError, "the file is not UTF-8 text")
+                    .primary(Span::new(at, at + 3), format!("invalid byte `0x{byte:02x}`"))
+                    .help("policy files are UTF-8; convert it, for example with `iconv -f latin1 -t utf-8`");
+                Err(Failure {
+                    source: Source::new(name, text),
+                    diagnostics: vec![diag],
+                })
+            }
+        }
+    }
+
     /// Parses and checks a policy from a [`Source`].
     pub fn from_source(source: Source) -> Result<Policy, Failure> {
         let fail = |diagnostics| Failure {
             source: source.clone(),
             diagnostics,
         };
+        if source.text().len() > MAX_SOURCE_BYTES {
+            let len = source.text().len();
+            let end = source.text().char_indices().nth(1).map_or(len.min(1), |(i, _)| i);
+            return Err(fail(vec![
+                Diagnostic::new(
+                    crate::diagnostic::Code::SyntaxError,
+                    format!("the file is too large: {len} bytes, and the limit is {MAX_SOURCE_BYTES}"),
+                )
+                .primary(Span::new(0, end), "this file")
+                .help("split the policy into several files, each its own policy"),
+            ]));
+        }
         let file = crate::syntax::parse(&source).map_err(fail)?;
         build::build(source.clone(), file).map_err(fail)
     }
