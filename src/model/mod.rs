@@ -293,11 +293,17 @@ impl Policy {
         };
         if source.text().len() > MAX_SOURCE_BYTES {
             let len = source.text().len();
-            let end = source.text().char_indices().nth(1).map_or(len.min(1), |(i, _)| i);
+            let end = source
+                .text()
+                .char_indices()
+                .nth(1)
+                .map_or(len.min(1), |(i, _)| i);
             return Err(fail(vec![
                 Diagnostic::new(
                     crate::diagnostic::Code::SyntaxError,
-                    format!("the file is too large: {len} bytes, and the limit is {MAX_SOURCE_BYTES}"),
+                    format!(
+                        "the file is too large: {len} bytes, and the limit is {MAX_SOURCE_BYTES}"
+                    ),
                 )
                 .primary(Span::new(0, end), "this file")
                 .help("split the policy into several files, each its own policy"),
