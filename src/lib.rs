@@ -16,12 +16,14 @@
 //! ```
 //!
 //! The stages, one module each: [`syntax`] (text to syntax tree), [`model`] (names and
-//! types checked: a [`Policy`]), [`eval`], [`report`] (rendering), [`cli`] (the command line).
+//! types checked: a [`Policy`]), [`eval`], [`format`] (the canonical layout), [`report`]
+//! (rendering), [`cli`] (the command line).
 
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod format;
 pub mod model;
 pub mod report;
 pub mod source;

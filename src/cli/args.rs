@@ -66,6 +66,19 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Rewrite policies in the canonical layout, keeping every comment
+    #[command(after_help = "Examples:\n  deontic fmt policies/\n  \
+        deontic fmt --check policies/\n  \
+        deontic fmt - < draft.policy > formatted.policy")]
+    Fmt {
+        /// Policy files, folders searched recursively for `*.policy`, or `-` for standard
+        /// input (written to standard output)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; print a diff for each file that is not formatted and exit 1
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

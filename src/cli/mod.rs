@@ -5,6 +5,7 @@
 
 mod args;
 mod files;
+mod fmt;
 
 pub use args::{Cli, Command, EvalFormat, LintFormat};
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         } => eval(&policy, cases.as_deref(), &given, format, &mut out),
         Command::Test { paths } => test(&paths, style, &mut out),
+        Command::Fmt { paths, check } => fmt::fmt(&paths, check, &mut out),
         Command::Lint {
             paths,
             format,

@@ -1,0 +1,152 @@
+//! `deontic fmt`: rewrite policy files in the canonical layout, check them, or format
+//! standard input.
+
+use super::{Status, files, plural, stderr_style};
+use crate::format::{FormatError, format};
+use crate::report;
+use crate::source::Source;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+pub(super) fn fmt(paths: &[PathBuf], check: bool, out: &mut impl Write) -> io::Result<Status> {
+    let mut status = Status::Ok;
+    let (mut seen, mut changed, mut failed) = (0, 0, 0);
+    for path in paths {
+        if path == Path::new("-") {
+            let mut bytes = Vec::new();
+            if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+                eprintln!("error: standard input: {}", files::io_reason(&e));
+                status = Status::CouldNotRun;
+                continue;
+            }
+            status = status.max(stdin(bytes, check, out)?);
+            continue;
+        }
+        let (found, errors) = files::policy_files(std::slice::from_ref(path));
+        for e in &errors {
+            eprintln!("error: {e}");
+            status = Status::CouldNotRun;
+        }
+        for file in &found {
+            seen += 1;
+            let (s, c) = one_file(file, check, out)?;
+            status = status.max(s);
+            changed += usize::from(c);
+            failed += usize::from(s != Status::Ok && !c);
+        }
+    }
+    if seen > 0 {
+        let verb = if check { "checked" } else { "formatted" };
+        let what = if check {
+            format!("{changed} would be reformatted")
+        } else {
+            format!("{changed} changed")
+        };
+        let errors = if failed > 0 {
+            format!(", {failed} not formatted")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{verb} {}: {what}{errors}", plural(seen, "file"))?;
+    }
+    Ok(status)
+}
+
+/// Reads a file as UTF-8 text.
+fn read(path: &Path) -> Result<String, (Status, String)> {
+    let bytes = std::fs::read(path).map_err(|e| (Status::CouldNotRun, files::io_reason(&e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        (
+            Status::Failed,
+            format!("not UTF-8 text (invalid byte at offset {at}); left as it is"),
+        )
+    })
+}
+
+/// Formats one file in place, or with `check` prints its diff. Returns whether it changed.
+fn one_file(path: &Path, check: bool, out: &mut impl Write) -> io::Result<(Status, bool)> {
+    let name = path.display().to_string();
+    let text = match read(path) {
+        Ok(t) => t,
+        Err((status, reason)) => {
+            eprintln!("error: {name}: {reason}");
+            return Ok((status, false));
+        }
+    };
+    let formatted = match formatted(&Source::new(name.as_str(), text.as_str())) {
+        Ok(f) => f,
+        Err(status) => return Ok((status, false)),
+    };
+    if formatted == text {
+        return Ok((Status::Ok, false));
+    }
+    if check {
+        write!(out, "{}", diff(&name, &text, &formatted))?;
+        return Ok((Status::Failed, true));
+    }
+    if let Err(e) = crate::write::write_atomic(path, |w| w.write_all(formatted.as_bytes())) {
+        eprintln!("error: {name}: {}", files::io_reason(&e));
+        return Ok((Status::CouldNotRun, false));
+    }
+    Ok((Status::Ok, true))
+}
+
+/// Standard input to standard output, or with `check` its diff.
+fn stdin(bytes: Vec<u8>, check: bool, out: &mut impl Write) -> io::Result<Status> {
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("error: standard input: not UTF-8 text");
+        return Ok(Status::Failed);
+    };
+    let formatted = match formatted(&Source::new("<stdin>", text.as_str())) {
+        Ok(f) => f,
+        Err(status) => {
+            // Standard output still gets the text, unchanged, so a pipe loses nothing.
+            if !check {
+                out.write_all(text.as_bytes())?;
+            }
+            return Ok(status);
+        }
+    };
+    if !check {
+        out.write_all(formatted.as_bytes())?;
+        return Ok(Status::Ok);
+    }
+    if formatted == text {
+        return Ok(Status::Ok);
+    }
+    write!(out, "{}", diff("<stdin>", &text, &formatted))?;
+    Ok(Status::Failed)
+}
+
+/// The formatted text, or the status after reporting why there is none.
+fn formatted(source: &Source) -> Result<String, Status> {
+    match format(source) {
+        Ok(f) => Ok(f),
+        Err(FormatError::Syntax(diags)) => {
+            eprint!(
+                "{}",
+                report::render_diagnostics(&diags, source, stderr_style())
+            );
+            eprintln!(
+                "error: {}: not formatted: it has syntax errors",
+                source.name()
+            );
+            Err(Status::Failed)
+        }
+        Err(e @ FormatError::Internal(_)) => {
+            eprintln!("error: {}: {e}", source.name());
+            Err(Status::CouldNotRun)
+        }
+    }
+}
+
+/// A unified diff from the file as it is to the file formatted.
+fn diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, &format!("{name} (formatted)"))
+        .missing_newline_hint(true)
+        .to_string()
+}
