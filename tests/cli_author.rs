@@ -175,3 +175,110 @@ fn fmt_check_accepts_the_bundled_policies() {
     assert_exit(&r, 0);
     assert_eq!(r.stdout, "checked 3 files: 0 would be reformatted\n");
 }
+
+// ---- explain ----------------------------------------------------------------------------
+
+const DOCTRINE: &str = "policies/nl-cyber-response.policy";
+
+#[test]
+fn explain_one_action_for_a_given_case() {
+    let r = run(&[
+        "explain",
+        DOCTRINE,
+        "--given",
+        "cyberattack,ransomware,attacker=criminal",
+        "press_for_criminal_investigation",
+    ]);
+    assert_exit(&r, 0);
+    insta::assert_snapshot!("explain_given", r.stdout);
+}
+
+#[test]
+fn explain_reads_cases_from_a_file_before_the_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.jsonl");
+    std::fs::write(
+        &cases,
+        "{\"attacker\": \"state\", \"cyberattack\": true}\n{\"attacker\": \"spy\"}\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "explain",
+        DOCTRINE,
+        cases.to_str().unwrap(),
+        "diplomatic_approach",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&r, 1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["case"], "#1");
+    assert_eq!(first["actions"][0]["action"], "diplomatic_approach");
+    assert_eq!(first["actions"][0]["verdict"], "permitted");
+    assert_eq!(first["derived"]["cyber_incident"]["value"], true);
+    assert_eq!(
+        lines[1],
+        "{\"case\":\"#2\",\"error\":\"`attacker` must be one of `state | criminal | unknown`, but was given `spy`\"}"
+    );
+}
+
+#[test]
+fn explain_without_cases_uses_the_case_blocks() {
+    let r = run(&["explain", DOCTRINE, "counterattack"]);
+    assert_exit(&r, 0);
+    assert_eq!(
+        r.stdout.matches("\ncase \"").count() + 1,
+        13,
+        "one block per case"
+    );
+    assert!(
+        r.stdout.starts_with(
+            "case \"state ransomware threatening national security, with a cabinet decision\"\n  \
+             counterattack: forbidden, by counterattack_needs_legal_basis_and_cabinet_decision\n"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn explain_rejects_unknown_actions_and_mixed_case_sources() {
+    let r = run(&["explain", DOCTRINE, "counterattak"]);
+    assert_exit(&r, 2);
+    assert_eq!(
+        r.stderr,
+        "error: unknown action `counterattak`; did you mean `counterattack`?\n"
+    );
+    let r = run(&["explain", DOCTRINE, "cyberattack"]);
+    assert_exit(&r, 2);
+    assert!(r.stderr.contains("`cyberattack` is a fact"), "{}", r.stderr);
+    let r = run(&["explain", DOCTRINE, "cases.json", "--given", "cyberattack"]);
+    assert_exit(&r, 2);
+    assert_eq!(
+        r.stderr,
+        "error: give cases as a file or with `--given`, not both\n"
+    );
+    let r = run(&["explain", DOCTRINE, "counterattack", "cases.json"]);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr.contains("`cases.json` is not an action name"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn explain_reads_standard_input() {
+    let r = run_in(
+        None,
+        &["explain", DOCTRINE, "-", "counterattack"],
+        Some(
+            "{\"attacker\": \"unknown\", \"last_resort\": true, \"hostile_action_to_avert\": true}",
+        ),
+    );
+    assert_exit(&r, 0);
+    assert!(r.stdout.starts_with("case #1\n  counterattack: forbidden, by counterattack_needs_legal_basis_and_cabinet_decision\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("removed: requirement counterattack_needs_legal_basis_and_cabinet_decision (line 152) outranks permissions"), "{}", r.stdout);
+}

@@ -79,6 +79,25 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Show why each verdict is what it is: the rules, their quoted text, the facts
+    #[command(after_help = "Examples:\n  \
+        deontic explain policies/nl-cyber-response.policy counterattack\n  \
+        deontic explain policies/nl-cyber-response.policy --given cyberattack,attacker=state counterattack\n  \
+        deontic explain policies/nl-cyber-response.policy cases.jsonl --format json\n\n\
+        An argument after POLICY that is not a name (it has a `.` or a `/`, or is `-`) is the\n\
+        CASES file; the others name the actions to explain (all of them when none is named).")]
+    Explain {
+        /// The policy file
+        policy: PathBuf,
+        /// `[CASES] [ACTION]...`: a cases file (as for `eval`), then the actions to explain
+        #[arg(value_name = "CASES|ACTION")]
+        rest: Vec<String>,
+        /// A case as a list: `a,not b,actor=state,severity=4`; repeat for more cases
+        #[arg(long, value_name = "FACTS")]
+        given: Vec<String>,
+        #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
+        format: EvalFormat,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

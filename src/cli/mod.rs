@@ -4,6 +4,7 @@
 //! 2 the command could not run.
 
 mod args;
+mod explain;
 mod files;
 mod fmt;
 
@@ -50,6 +51,12 @@ pub fn run(cli: Cli) -> ExitCode {
         } => eval(&policy, cases.as_deref(), &given, format, &mut out),
         Command::Test { paths } => test(&paths, style, &mut out),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, &mut out),
+        Command::Explain {
+            policy,
+            rest,
+            given,
+            format,
+        } => explain::explain(&policy, &rest, &given, format, &mut out),
         Command::Lint {
             paths,
             format,

@@ -2,6 +2,7 @@
 //! overrides, requirements over permissions, verdicts.
 
 pub mod input;
+pub mod trace;
 
 use crate::model::{
     ActionId, Case, DefaultVerdict, FactId, Modality, Policy, RuleId, Target, Value,

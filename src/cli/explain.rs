@@ -1,0 +1,147 @@
+//! `deontic explain POLICY [CASES] [--given ...] [ACTION...]`: the decision trail of each
+//! verdict, for cases read as `eval` reads them.
+
+use super::{EvalFormat, Status, files, load, stderr_style};
+use crate::diagnostic::did_you_mean;
+use crate::eval::input::{self, Form};
+use crate::model::{ActionId, Case, CaseError, Policy, Symbol};
+use crate::report;
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+
+/// A name of the language: anything else after POLICY is the cases file.
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+pub(super) fn explain(
+    policy: &Path,
+    rest: &[String],
+    given: &[String],
+    format: EvalFormat,
+    out: &mut impl Write,
+) -> io::Result<Status> {
+    let (cases, names) = match rest.split_first() {
+        Some((first, names)) if !is_name(first) => (Some(Path::new(first.as_str())), names),
+        _ => (None, rest),
+    };
+    if let Some(bad) = names.iter().find(|n| !is_name(n)) {
+        eprintln!(
+            "error: `{bad}` is not an action name; a cases file comes right after the policy"
+        );
+        return Ok(Status::CouldNotRun);
+    }
+    if cases.is_some() && !given.is_empty() {
+        eprintln!("error: give cases as a file or with `--given`, not both");
+        return Ok(Status::CouldNotRun);
+    }
+    let policy = match load(policy) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::CouldNotRun);
+        }
+        Ok(Err(f)) => {
+            eprint!(
+                "{}",
+                report::render_diagnostics(&f.diagnostics, &f.source, stderr_style())
+            );
+            return Ok(Status::Failed);
+        }
+        Ok(Ok(p)) => p,
+    };
+    let actions = match action_ids(&policy, names) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(Status::CouldNotRun);
+        }
+    };
+    let mut invalid = false;
+    let mut emit =
+        |name: &str, case: Result<Case, CaseError>, out: &mut dyn Write| match (case, format) {
+            (Ok(case), EvalFormat::Human) => {
+                let trace = policy.trace(&case);
+                writeln!(out, "{}", report::explain_human(name, &trace, &actions))
+            }
+            (Ok(case), EvalFormat::Json) => {
+                let trace = policy.trace(&case);
+                writeln!(out, "{}", report::explain_json(name, &trace, &actions))
+            }
+            (Err(e), EvalFormat::Human) => {
+                invalid = true;
+                writeln!(out, "case {name}\n  invalid: {e}\n")
+            }
+            (Err(e), EvalFormat::Json) => {
+                invalid = true;
+                writeln!(out, "{}", report::eval_json_error(name, &e.to_string()))
+            }
+        };
+    if let Some(path) = cases {
+        let (reader, form): (Box<dyn BufRead>, Form) = if path == Path::new("-") {
+            (Box::new(io::stdin().lock()), Form::Auto)
+        } else {
+            match std::fs::File::open(path) {
+                Ok(f) => (Box::new(io::BufReader::new(f)), Form::for_path(path)),
+                Err(e) => {
+                    eprintln!("error: {}: {}", path.display(), files::io_reason(&e));
+                    return Ok(Status::CouldNotRun);
+                }
+            }
+        };
+        input::read_cases(&policy, reader, form, |n, case| {
+            emit(&format!("#{n}"), case, out)
+        })?;
+    } else if !given.is_empty() {
+        for (i, g) in given.iter().enumerate() {
+            let case = input::case_from_given(&policy, g);
+            emit(&format!("#{}", i + 1), case, out)?;
+        }
+    } else {
+        if policy.cases.is_empty() {
+            eprintln!(
+                "error: the policy has no case blocks; give cases as a file, `-` or `--given`"
+            );
+            return Ok(Status::CouldNotRun);
+        }
+        for c in &policy.cases {
+            let name = match format {
+                EvalFormat::Human => format!("{:?}", c.name),
+                EvalFormat::Json => c.name.clone(),
+            };
+            emit(&name, Ok(c.case.clone()), out)?;
+        }
+    }
+    Ok(if invalid { Status::Failed } else { Status::Ok })
+}
+
+/// The actions named, or every action when none is.
+fn action_ids(policy: &Policy, names: &[String]) -> Result<Vec<ActionId>, String> {
+    if names.is_empty() {
+        return Ok((0..policy.actions.len()).collect());
+    }
+    names
+        .iter()
+        .map(|n| match policy.symbol(n) {
+            Some(Symbol::Action(a)) => Ok(a),
+            Some(Symbol::Fact(_)) => Err(format!(
+                "`{n}` is a fact; `explain` names actions (derived facts are explained where a rule uses them)"
+            )),
+            None => {
+                let actions = policy.actions.iter().map(|a| a.name.as_str());
+                let mut message = format!("unknown action `{n}`");
+                if let Some(hint) = did_you_mean(n, actions) {
+                    message.push_str(&format!("; {hint}"));
+                } else if Path::new(n).exists() {
+                    message.push_str(&format!(
+                        "; to read cases from the file, write `./{n}`"
+                    ));
+                }
+                Err(message)
+            }
+        })
+        .collect()
+}
