@@ -282,3 +282,52 @@ fn explain_reads_standard_input() {
     assert!(r.stdout.starts_with("case #1\n  counterattack: forbidden, by counterattack_needs_legal_basis_and_cabinet_decision\n"), "{}", r.stdout);
     assert!(r.stdout.contains("removed: requirement counterattack_needs_legal_basis_and_cabinet_decision (line 152) outranks permissions"), "{}", r.stdout);
 }
+
+// ---- graph ------------------------------------------------------------------------------
+
+#[test]
+fn graph_writes_dot_and_mermaid() {
+    let r = run(&["graph", "policies/gdpr-breach-notification.policy"]);
+    assert_exit(&r, 0);
+    assert!(r.stdout.starts_with("digraph policy {\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "\"rule:exception_unintelligible_data\" -> \"rule:communicate_high_risk\" [label=\"overrides\""
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with("}\n"));
+    let r = run(&[
+        "graph",
+        "policies/gdpr-breach-notification.policy",
+        "--format",
+        "mermaid",
+    ]);
+    assert_exit(&r, 0);
+    assert!(
+        r.stdout.contains(
+            "  r_exception_unintelligible_data -.->|overrides| r_communicate_high_risk\n"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn graph_of_a_broken_or_missing_policy() {
+    let r = run(&[
+        "graph",
+        "tests/fixtures/broken/unknown-name-misspelt-fact.policy",
+    ]);
+    assert_exit(&r, 1);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("unknown-name"), "{}", r.stderr);
+    let r = run(&["graph", "missing.policy"]);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr.starts_with("error: missing.policy: "),
+        "{}",
+        r.stderr
+    );
+}

@@ -98,6 +98,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
         format: EvalFormat,
     },
+    /// Draw the policy as a graph: facts -> rules -> actions, overrides and requirements
+    #[command(after_help = "Examples:\n  \
+        deontic graph policies/nl-cyber-response.policy | dot -Tsvg > policy.svg\n  \
+        deontic graph policies/gdpr-breach-notification.policy --format mermaid")]
+    Graph {
+        /// The policy file
+        policy: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,4 +126,12 @@ pub enum LintFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning services
     Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT
+    Dot,
+    /// A Mermaid flowchart
+    Mermaid,
 }

@@ -7,8 +7,9 @@ mod args;
 mod explain;
 mod files;
 mod fmt;
+mod graph;
 
-pub use args::{Cli, Command, EvalFormat, LintFormat};
+pub use args::{Cli, Command, EvalFormat, GraphFormat, LintFormat};
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::input::{self, Form};
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
             given,
             format,
         } => explain::explain(&policy, &rest, &given, format, &mut out),
+        Command::Graph { policy, format } => graph::graph(&policy, format, &mut out),
         Command::Lint {
             paths,
             format,
