@@ -331,3 +331,165 @@ fn graph_of_a_broken_or_missing_policy() {
         r.stderr
     );
 }
+
+// ---- test --bless, --coverage, --format junit -------------------------------------------
+
+const DRAFT: &str = "fact a, b
+action x default forbidden
+action y
+rule permit: if a then may x
+rule oblige: if b then must y
+
+# The first case block.
+case \"a only\" {
+    given a # the attack
+    expect x is forbidden # written before the rule
+}
+
+case \"both\" { given a, b }
+";
+
+#[test]
+fn bless_fixes_wrong_expectations_and_adds_missing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("draft.policy");
+    std::fs::write(&file, DRAFT).unwrap();
+    let r = run_in(Some(dir.path()), &["test", "--bless", "draft.policy"], None);
+    assert_exit(&r, 0);
+    assert_eq!(
+        r.stdout,
+        "BLESS draft.policy: \"a only\"\n    line 10: `x` is permitted, was forbidden\n    \
+         added 1 `expect` line\nBLESS draft.policy: \"both\"\n    added 2 `expect` lines\n\
+         blessed 2 cases in 1 file\n2 passed, 0 failed\n"
+    );
+    let blessed = std::fs::read_to_string(&file).unwrap();
+    insta::assert_snapshot!("blessed_draft", blessed);
+    // Blessed again: nothing to do, and `test` passes.
+    let r = run_in(Some(dir.path()), &["test", "--bless", "draft.policy"], None);
+    assert_exit(&r, 0);
+    assert_eq!(
+        r.stdout,
+        "PASS draft.policy: \"a only\"\nPASS draft.policy: \"both\"\nblessed 0 cases in 0 files\n2 passed, 0 failed\n"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), blessed);
+    let r = run_in(Some(dir.path()), &["test", "draft.policy"], None);
+    assert_exit(&r, 0);
+}
+
+#[test]
+fn bless_leaves_a_broken_policy_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.policy");
+    let text = "fact a\naction x\nif a then x\ncase \"c\" { given b }\n";
+    std::fs::write(&file, text).unwrap();
+    let r = run_in(
+        Some(dir.path()),
+        &["test", "--bless", "broken.policy"],
+        None,
+    );
+    assert_exit(&r, 1);
+    assert!(r.stdout.contains("invalid-case"), "{}", r.stdout);
+    assert!(
+        r.stdout.ends_with(
+            "FAIL broken.policy: the policy has errors; its cases were not run\n\
+             blessed 0 cases in 0 files\n0 passed, 1 failed\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+#[test]
+fn coverage_names_unfired_rules_and_unreached_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("draft.policy"), DRAFT).unwrap();
+    let r = run_in(
+        Some(dir.path()),
+        &["test", "--coverage", "draft.policy"],
+        None,
+    );
+    assert_exit(&r, 1);
+    assert_eq!(
+        r.stdout,
+        "FAIL draft.policy: \"a only\"\n    line 10: expected `x` is forbidden, got permitted (by permit)\n\
+         PASS draft.policy: \"both\"\n\
+         coverage draft.policy: 2 of 2 rules fired, 1 verdict not reached\n    \
+         x: no case reached forbidden\n\
+         1 passed, 1 failed\n"
+    );
+}
+
+#[test]
+fn junit_xml_for_ci() {
+    let r = run(&[
+        "test",
+        "--format",
+        "junit",
+        "--coverage",
+        "tests/fixtures/cli/wrong-expectation.policy",
+        "tests/fixtures/broken/unknown-name-action.policy",
+        "policies/gdpr-breach-notification.policy",
+    ]);
+    assert_exit(&r, 1);
+    let doc = roxmltree::Document::parse(&r.stdout).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("13"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    assert_eq!(root.attribute("errors"), Some("1"));
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 3);
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failure.text(),
+        Some(
+            "line 15: expected `x` is forbidden, got permitted (by @6)\n\
+             line 16: expected `incident` is false, got true (by @5)"
+        )
+    );
+    let error = doc.descendants().find(|n| n.has_tag_name("error")).unwrap();
+    assert!(error.text().unwrap().contains("unknown-name"));
+    let out = doc
+        .descendants()
+        .find(|n| n.has_tag_name("system-out"))
+        .unwrap();
+    assert!(out.text().unwrap().starts_with("coverage "));
+    insta::assert_snapshot!(
+        "junit",
+        run(&[
+            "test",
+            "--format",
+            "junit",
+            "tests/fixtures/cli/wrong-expectation.policy"
+        ])
+        .stdout
+    );
+}
+
+#[test]
+fn junit_escapes_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.policy"),
+        "fact a\naction x\nif a then x\ncase \"<a & \\\"b\\\">\" { given a expect x is permitted }\n",
+    )
+    .unwrap();
+    let r = run_in(Some(dir.path()), &["test", "--format", "junit", "."], None);
+    assert_exit(&r, 1);
+    let doc = roxmltree::Document::parse(&r.stdout).expect("well-formed XML");
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    assert_eq!(case.attribute("name"), Some("<a & \"b\">"));
+    let r = run_in(
+        Some(dir.path()),
+        &["test", "--format", "junit", "--bless", "."],
+        None,
+    );
+    assert_exit(&r, 2);
+}

@@ -60,11 +60,23 @@ pub enum Command {
         deny_warnings: bool,
     },
     /// Run the expectations of the policies' case blocks
-    #[command(after_help = "Example:\n  deontic test policies/")]
+    #[command(after_help = "Examples:\n  deontic test policies/\n  \
+        deontic test policies/ --coverage\n  \
+        deontic test policies/ --format junit > junit.xml\n  \
+        deontic test new.policy --bless")]
     Test {
         /// Policy files, or folders searched recursively for `*.policy`
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Write the actual verdicts into the case blocks' `expect` lines: fix wrong ones, and
+        /// add one for every action and derived fact a block does not expect yet
+        #[arg(long)]
+        bless: bool,
+        /// Also report the rules no case fired and, per action, the verdicts no case reached
+        #[arg(long)]
+        coverage: bool,
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// Rewrite policies in the canonical layout, keeping every comment
     #[command(after_help = "Examples:\n  deontic fmt policies/\n  \
@@ -134,4 +146,12 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart
     Mermaid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per case and a total
+    Human,
+    /// JUnit XML, for CI systems
+    Junit,
 }

@@ -8,12 +8,13 @@ mod explain;
 mod files;
 mod fmt;
 mod graph;
+mod test;
 
-pub use args::{Cli, Command, EvalFormat, GraphFormat, LintFormat};
+pub use args::{Cli, Command, EvalFormat, GraphFormat, LintFormat, TestFormat};
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::input::{self, Form};
-use crate::model::{Case, CaseError, ExpectTarget, Failure, Policy, Value};
+use crate::model::{Case, CaseError, Failure, Policy};
 use crate::report::{self, Style};
 use crate::source::Source;
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -50,7 +51,19 @@ pub fn run(cli: Cli) -> ExitCode {
             given,
             format,
         } => eval(&policy, cases.as_deref(), &given, format, &mut out),
-        Command::Test { paths } => test(&paths, style, &mut out),
+        Command::Test {
+            paths,
+            bless,
+            coverage,
+            format,
+        } => {
+            let opts = test::Options {
+                bless,
+                coverage,
+                format,
+            };
+            test::test(&paths, opts, style, &mut out)
+        }
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, &mut out),
         Command::Explain {
             policy,
@@ -280,97 +293,4 @@ fn eval(
         }
     }
     Ok(if invalid { Status::Failed } else { Status::Ok })
-}
-
-fn test(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<Status> {
-    let (files, path_errors) = files::policy_files(paths);
-    let mut status = Status::Ok;
-    let (mut passed, mut failed) = (0, 0);
-    for path in &files {
-        let policy = match load(path) {
-            Err(e) => {
-                eprintln!("error: {e}");
-                status = Status::CouldNotRun;
-                continue;
-            }
-            Ok(Err(f)) => {
-                write_diagnostics(out, &f.diagnostics, &f.source, style)?;
-                writeln!(
-                    out,
-                    "FAIL {}: the policy has errors; its cases were not run",
-                    path.display()
-                )?;
-                failed += 1;
-                continue;
-            }
-            Ok(Ok(p)) => p,
-        };
-        for c in &policy.cases {
-            let outcome = policy.evaluate(&c.case);
-            let mut misses = Vec::new();
-            for x in &c.expectations {
-                let (name, actual, by) = match x.target {
-                    ExpectTarget::Action(a) => {
-                        let v = &outcome.verdicts[a];
-                        let by: Vec<&str> =
-                            v.by.iter().map(|&r| policy.rules[r].id.as_str()).collect();
-                        (&policy.actions[a].name, v.verdict.as_str(), by)
-                    }
-                    ExpectTarget::Fact(f) => {
-                        let v = if outcome.values[f] == Value::Bool(true) {
-                            "true"
-                        } else {
-                            "false"
-                        };
-                        let by = policy
-                            .rules
-                            .iter()
-                            .enumerate()
-                            .filter(|(r, rule)| {
-                                outcome.fired[*r]
-                                    && rule
-                                        .conclusions
-                                        .iter()
-                                        .any(|c| c.target == crate::model::Target::Fact(f))
-                            })
-                            .map(|(_, rule)| rule.id.as_str())
-                            .collect();
-                        (&policy.facts[f].name, v, by)
-                    }
-                };
-                if actual != x.word {
-                    let by = if by.is_empty() {
-                        "no rule".to_string()
-                    } else {
-                        by.join(", ")
-                    };
-                    let line = policy.source().line(x.span.start);
-                    misses.push(format!(
-                        "    line {line}: expected `{name}` is {}, got {actual} (by {by})",
-                        x.word
-                    ));
-                }
-            }
-            let label = format!("{}: {:?}", path.display(), c.name);
-            if misses.is_empty() {
-                passed += 1;
-                writeln!(out, "PASS {label}")?;
-            } else {
-                failed += 1;
-                writeln!(out, "FAIL {label}")?;
-                for m in misses {
-                    writeln!(out, "{m}")?;
-                }
-            }
-        }
-    }
-    for e in &path_errors {
-        eprintln!("error: {e}");
-        status = Status::CouldNotRun;
-    }
-    writeln!(out, "{passed} passed, {failed} failed")?;
-    if failed > 0 {
-        status = status.max(Status::Failed);
-    }
-    Ok(status)
 }

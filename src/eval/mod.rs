@@ -1,6 +1,7 @@
 //! Evaluation of a case, exactly as section 4 of the contract: derived facts, firing,
 //! overrides, requirements over permissions, verdicts.
 
+pub mod expect;
 pub mod input;
 pub mod trace;
 

@@ -6,8 +6,11 @@
 //! comment is kept, in order, at the line break nearest to where it was written. Nothing is
 //! aligned to the width of a name, so that renaming never moves other lines.
 //!
+//! [`bless`] edits case blocks for `deontic test --bless`.
+//!
 //! [`quote`]: crate::model::quote
 
+pub mod bless;
 mod check;
 mod doc;
 mod layout;
