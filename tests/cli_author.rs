@@ -493,3 +493,71 @@ fn junit_escapes_names() {
     );
     assert_exit(&r, 2);
 }
+
+// ---- the README's examples --------------------------------------------------------------
+
+/// The text of the README from just after `after` to the next code fence.
+fn readme_block(after: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let at = readme
+        .find(after)
+        .unwrap_or_else(|| panic!("README has `{after}`"));
+    let body = &readme[at + after.len()..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn the_readme_examples_are_the_tools_output() {
+    let r = run(&[
+        "explain",
+        DOCTRINE,
+        "counterattack",
+        "deploy_armed_forces",
+        "--given",
+        "cyberattack,threat_to_national_security,attacker=state,last_resort,hostile_action_to_avert,cabinet_decision",
+    ]);
+    assert_eq!(
+        format!("{}\n", r.stdout.trim_end()),
+        readme_block(
+            "counterattack deploy_armed_forces \\\n    --given cyberattack,threat_to_national_security,\
+             attacker=state,last_resort,hostile_action_to_avert,cabinet_decision\n",
+        )
+    );
+
+    let draft =
+        readme_block("The examples below use this `draft.policy`, written in a hurry:\n\n```\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("draft.policy"), &draft).unwrap();
+    let r = run_in(Some(dir.path()), &["fmt", "--check", "draft.policy"], None);
+    assert_eq!(
+        format!("$ deontic fmt --check draft.policy\n{}", r.stdout),
+        readme_block("```text\n$ deontic fmt --check draft.policy\n")
+            .split("$ deontic fmt draft.policy")
+            .next()
+            .map(|s| format!("$ deontic fmt --check draft.policy\n{s}"))
+            .unwrap()
+    );
+    run_in(Some(dir.path()), &["fmt", "draft.policy"], None);
+    let r = run_in(Some(dir.path()), &["graph", "draft.policy"], None);
+    assert_eq!(
+        r.stdout,
+        readme_block(
+            "$ deontic graph draft.policy | dot -Tsvg > draft.svg\n$ deontic graph draft.policy\n"
+        )
+    );
+    let r = run_in(Some(dir.path()), &["test", "--bless", "draft.policy"], None);
+    assert_eq!(
+        r.stdout,
+        readme_block("$ deontic test --bless draft.policy\n")
+    );
+    let r = run_in(
+        Some(dir.path()),
+        &["test", "--coverage", "draft.policy"],
+        None,
+    );
+    assert_eq!(
+        r.stdout,
+        readme_block("$ deontic test --coverage draft.policy\n")
+    );
+}
