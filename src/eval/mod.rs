@@ -3,11 +3,12 @@
 
 pub mod expect;
 pub mod input;
+mod machine;
 pub mod trace;
 
-use crate::model::{
-    ActionId, Case, DefaultVerdict, FactId, Modality, Policy, RuleId, Target, Value,
-};
+pub use machine::Evaluator;
+
+use crate::model::{Case, FactId, Policy, RuleId, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
@@ -94,82 +95,13 @@ impl<'p> Outcome<'p> {
 }
 
 impl Policy {
-    /// Evaluates a case.
+    /// Evaluates a case. For many cases, an [`Evaluator`] reuses its buffers.
     pub fn evaluate(&self, case: &Case) -> Outcome<'_> {
-        let mut values = case.values.clone();
-        for &f in self.derivation_order() {
-            values[f] = Value::Bool(false);
-        }
-        // Step 1: derived facts in dependency order.
-        for &f in self.derivation_order() {
-            let holds = self.rules.iter().any(|r| {
-                r.conclusions.iter().any(|c| c.target == Target::Fact(f)) && r.fires(&values)
-            });
-            values[f] = Value::Bool(holds);
-        }
-        // Step 2: which rules fire.
-        let fired: Vec<bool> = self.rules.iter().map(|r| r.fires(&values)).collect();
-        let verdicts = (0..self.actions.len())
-            .map(|a| self.decide(a, &fired))
-            .collect();
-        Outcome {
-            policy: self,
-            values,
-            fired,
-            verdicts,
-        }
-    }
-
-    /// Steps 3 to 6 for one action.
-    pub fn decide(&self, action: ActionId, fired: &[bool]) -> ActionVerdict {
-        // Step 3: the conclusions on the action of the rules that fired.
-        let mut k: Vec<(RuleId, Modality)> = Vec::new();
-        for (r, rule) in self.rules.iter().enumerate() {
-            if !fired[r] {
-                continue;
-            }
-            for c in &rule.conclusions {
-                if let Target::Action(a, m) = c.target
-                    && a == action
-                {
-                    k.push((r, m));
-                }
-            }
-        }
-        // Step 4: remove what a rule in K overrides, all decided on K at once.
-        let kept: Vec<(RuleId, Modality)> = k
-            .iter()
-            .copied()
-            .filter(|&(r, _)| !k.iter().any(|&(w, _)| self.overrides(w, r)))
-            .collect();
-        // Step 5: a requirement's conclusion removes every permission.
-        let kept: Vec<(RuleId, Modality)> =
-            if kept.iter().any(|&(r, _)| self.rules[r].is_requirement()) {
-                kept.into_iter()
-                    .filter(|&(_, m)| m != Modality::May)
-                    .collect()
-            } else {
-                kept
-            };
-        // Step 6: the verdict.
-        let has = |m| kept.iter().any(|&(_, x)| x == m);
-        let verdict = if kept.is_empty() {
-            match self.actions[action].default {
-                Some(DefaultVerdict::Permitted) => Verdict::Permitted,
-                Some(DefaultVerdict::Forbidden) => Verdict::Forbidden,
-                None => Verdict::Undecided,
-            }
-        } else if has(Modality::MustNot) && (has(Modality::May) || has(Modality::Must)) {
-            Verdict::Conflict
-        } else if has(Modality::Must) {
-            Verdict::Required
-        } else if has(Modality::May) {
-            Verdict::Permitted
-        } else {
-            Verdict::Forbidden
-        };
-        let mut by: Vec<RuleId> = kept.iter().map(|&(r, _)| r).collect();
-        by.dedup();
-        ActionVerdict { verdict, by }
+        let mut ev = Evaluator::new(self);
+        ev.evaluate(case);
+        ev.outcome()
     }
 }
+
+#[cfg(test)]
+mod tests;

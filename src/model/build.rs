@@ -117,6 +117,7 @@ pub(super) fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagn
         rule_ids,
         derived_order,
         overrides_all,
+        program: compile::Program::default(),
     };
     let mut case_names: HashMap<&str, Span> = HashMap::new();
     for item in &file.items {
@@ -131,6 +132,7 @@ pub(super) fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagn
         }
     }
     if cx.errors.is_empty() {
+        policy.program = compile::compile(&policy);
         Ok(policy)
     } else {
         cx.errors.sort_by_key(|d| d.span().map(|s| s.start));

@@ -5,12 +5,62 @@ use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast;
 
-/// Reports `override-cycle`s and returns, per rule, the rules it overrides transitively.
-pub(super) fn check_overrides(
-    cx: &mut Ctx,
-    rules: &[Rule],
-    decls: &[&ast::RuleDecl],
-) -> Vec<Vec<RuleId>> {
+/// The transitive `overrides` relation as a bit matrix: one row per rule that overrides
+/// something, one column per rule that something overrides. Rules outside the relation take
+/// no space, so a policy whose overrides are sparse pays for what it has; a chain of `n`
+/// rules costs `n * n / 8` bytes.
+#[derive(Clone, Debug, Default)]
+pub struct Closure {
+    /// Per rule: its row, or `NONE` when it overrides nothing.
+    row: Vec<u32>,
+    /// Per rule: its column, or `NONE` when nothing overrides it.
+    col: Vec<u32>,
+    /// The rule of each column, ascending.
+    cols: Vec<RuleId>,
+    /// Words per row.
+    words: usize,
+    bits: Vec<u64>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Closure {
+    /// Whether `winner` overrides `loser`, directly or transitively.
+    pub fn overrides(&self, winner: RuleId, loser: RuleId) -> bool {
+        let (r, c) = (self.row[winner], self.col[loser]);
+        if r == NONE || c == NONE {
+            return false;
+        }
+        let i = r as usize * self.words + c as usize / 64;
+        self.bits[i] >> (c % 64) & 1 == 1
+    }
+
+    /// The rules `winner` overrides, directly or transitively, ascending.
+    pub fn overridden_by(&self, winner: RuleId) -> Vec<RuleId> {
+        let r = self.row[winner];
+        if r == NONE {
+            return Vec::new();
+        }
+        let row = &self.bits[r as usize * self.words..][..self.words];
+        let mut out = Vec::new();
+        for (w, &word) in row.iter().enumerate() {
+            let mut x = word;
+            while x != 0 {
+                out.push(self.cols[w * 64 + x.trailing_zeros() as usize]);
+                x &= x - 1;
+            }
+        }
+        out
+    }
+
+    /// Whether any rule overrides `loser`.
+    pub fn is_overridden(&self, loser: RuleId) -> bool {
+        self.col[loser] != NONE
+    }
+}
+
+/// Reports `override-cycle`s and returns the transitive `overrides` relation.
+pub(super) fn check_overrides(cx: &mut Ctx, rules: &[Rule], decls: &[&ast::RuleDecl]) -> Closure {
     let edges: Vec<Vec<RuleId>> = rules.iter().map(|r| r.overrides.clone()).collect();
     for cycle in cycles(&edges) {
         let names: Vec<&str> = cycle.iter().map(|&r| rules[r].id.as_str()).collect();
@@ -38,24 +88,51 @@ pub(super) fn check_overrides(
         }
         cx.error(d.help("an override says which rule wins; remove one `overrides` so that the order has no loop"));
     }
-    // Transitive closure by a depth-first walk from every rule.
-    let mut all = Vec::with_capacity(rules.len());
-    let mut seen = vec![usize::MAX; rules.len()];
-    for r in 0..rules.len() {
-        let mut reach = Vec::new();
-        let mut stack = edges[r].clone();
+    closure(&edges)
+}
+
+/// Transitive closure by a depth-first walk from every rule that overrides something.
+fn closure(edges: &[Vec<RuleId>]) -> Closure {
+    let n = edges.len();
+    let mut c = Closure {
+        row: vec![NONE; n],
+        col: vec![NONE; n],
+        ..Closure::default()
+    };
+    let mut rows = 0;
+    for (r, e) in edges.iter().enumerate() {
+        if !e.is_empty() {
+            c.row[r] = rows;
+            rows += 1;
+        }
+        for &q in e {
+            c.col[q] = 0;
+        }
+    }
+    for q in 0..n {
+        if c.col[q] == 0 {
+            c.col[q] = c.cols.len() as u32;
+            c.cols.push(q);
+        }
+    }
+    c.words = c.cols.len().div_ceil(64);
+    c.bits = vec![0; rows as usize * c.words];
+    let mut seen = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    for r in (0..n).filter(|&r| c.row[r] != NONE) {
+        let base = c.row[r] as usize * c.words;
+        stack.extend(edges[r].iter().copied());
         while let Some(q) = stack.pop() {
             if seen[q] == r {
                 continue;
             }
             seen[q] = r;
-            reach.push(q);
+            let col = c.col[q] as usize;
+            c.bits[base + col / 64] |= 1 << (col % 64);
             stack.extend(edges[q].iter().copied());
         }
-        reach.sort_unstable();
-        all.push(reach);
     }
-    all
+    c
 }
 
 /// Reports `derivation-cycle`s and returns the derived facts in dependency order.
@@ -236,6 +313,18 @@ mod tests {
         // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 -> 0
         let edges = vec![vec![1], vec![2], vec![0], vec![3], vec![0]];
         assert_eq!(cycles(&edges), vec![vec![0, 1, 2], vec![3]]);
+    }
+
+    #[test]
+    fn closure_is_transitive_and_sparse() {
+        // 0 -> 1 -> 2, 3 -> 2; 4 takes no part.
+        let edges = vec![vec![1], vec![2], vec![], vec![2], vec![]];
+        let c = closure(&edges);
+        assert_eq!(c.overridden_by(0), vec![1, 2]);
+        assert_eq!(c.overridden_by(3), vec![2]);
+        assert!(c.overridden_by(4).is_empty() && c.overridden_by(2).is_empty());
+        assert!(c.overrides(0, 2) && !c.overrides(2, 0) && !c.overrides(4, 2));
+        assert_eq!(c.bits.len(), 3, "three rows of one word");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod build;
 mod cases;
+pub mod compile;
 mod graph;
 mod resolve;
 
@@ -253,8 +254,10 @@ pub struct Policy {
     rule_ids: HashMap<String, RuleId>,
     /// Derived facts, each after every derived fact its rules' conditions mention.
     derived_order: Vec<FactId>,
-    /// `overrides_all[r]`: the rules `r` overrides, directly or transitively, sorted.
-    overrides_all: Vec<Vec<RuleId>>,
+    /// The rules each rule overrides, directly or transitively.
+    overrides_all: graph::Closure,
+    /// The form the evaluator runs.
+    program: compile::Program,
 }
 
 impl Policy {
@@ -355,13 +358,23 @@ impl Policy {
     }
 
     /// The rules `r` overrides, directly or transitively, sorted.
-    pub fn overridden_by(&self, r: RuleId) -> &[RuleId] {
-        &self.overrides_all[r]
+    pub fn overridden_by(&self, r: RuleId) -> Vec<RuleId> {
+        self.overrides_all.overridden_by(r)
     }
 
     /// Whether `winner` overrides `loser`, directly or transitively.
     pub fn overrides(&self, winner: RuleId, loser: RuleId) -> bool {
-        self.overrides_all[winner].binary_search(&loser).is_ok()
+        self.overrides_all.overrides(winner, loser)
+    }
+
+    /// Whether some rule overrides `loser`.
+    pub fn is_overridden(&self, loser: RuleId) -> bool {
+        self.overrides_all.is_overridden(loser)
+    }
+
+    /// The policy compiled for evaluation.
+    pub fn program(&self) -> &compile::Program {
+        &self.program
     }
 
     /// Starts building a case in code; see [`CaseBuilder`].

@@ -1,0 +1,356 @@
+//! The evaluator over a compiled policy ([`crate::model::compile`]): a case is a bit array
+//! of bool facts and a value array of enum and integer facts; evaluating it fills reusable
+//! buffers and allocates nothing.
+
+use super::{ActionVerdict, Outcome, Verdict};
+use crate::model::compile::{Branch, NO, Program, Slot, Test, YES};
+use crate::model::{ActionId, Case, DefaultVerdict, FactId, Policy, RuleId, Value};
+
+/// Evaluates cases of one policy, one at a time, in buffers it keeps.
+///
+/// ```
+/// let policy = deontic::Policy::parse("p.policy", "fact a\naction x\nif a then may x").unwrap();
+/// let mut ev = deontic::eval::Evaluator::new(&policy);
+/// let case = policy.case().set("a", true).build().unwrap();
+/// ev.evaluate(&case);
+/// assert_eq!(ev.verdict(0), deontic::Verdict::Permitted);
+/// assert_eq!(ev.by(0), [0]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Evaluator<'p> {
+    policy: &'p Policy,
+    prog: &'p Program,
+    bits: Vec<u64>,
+    values: Vec<i64>,
+    fired: Vec<u64>,
+    kept: Vec<u64>,
+    removed: Vec<u64>,
+    verdicts: Vec<Verdict>,
+    /// The `by` lists of all actions, one after another; `by_end[a]` ends action `a`'s.
+    by: Vec<u32>,
+    by_end: Vec<u32>,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        let prog = policy.program();
+        Evaluator {
+            policy,
+            prog,
+            bits: vec![0; prog.bits.div_ceil(64)],
+            values: vec![0; prog.values],
+            fired: vec![0; policy.rules.len().div_ceil(64)],
+            kept: vec![0; prog.max_words],
+            removed: vec![0; prog.max_words],
+            verdicts: vec![Verdict::Undecided; policy.actions.len()],
+            by: Vec::with_capacity(policy.rules.len()),
+            by_end: vec![0; policy.actions.len()],
+        }
+    }
+
+    pub fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+
+    /// Clears the input: every bool fact false, every other fact its lowest value.
+    pub fn clear(&mut self) {
+        self.bits.fill(0);
+        self.values.fill(0);
+    }
+
+    /// Sets a fact's value (derived facts are computed by [`run`](Self::run)).
+    #[inline]
+    pub fn set(&mut self, fact: FactId, value: Value) {
+        match (self.prog.slots[fact], value) {
+            (Slot::Bit(b), Value::Bool(v)) => self.set_bit(b, v),
+            (Slot::Value(s), Value::Enum(v)) => self.values[s as usize] = i64::from(v),
+            (Slot::Value(s), Value::Int(v)) => self.values[s as usize] = v,
+            _ => {}
+        }
+    }
+
+    #[inline]
+    pub(crate) fn set_bit(&mut self, bit: u32, v: bool) {
+        let (w, m) = (bit as usize / 64, 1u64 << (bit % 64));
+        if v {
+            self.bits[w] |= m;
+        } else {
+            self.bits[w] &= !m;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn set_value(&mut self, slot: u32, v: i64) {
+        self.values[slot as usize] = v;
+    }
+
+    /// Loads a case's input facts.
+    pub fn load(&mut self, case: &Case) {
+        self.clear();
+        for (f, &v) in case.values.iter().enumerate() {
+            self.set(f, v);
+        }
+    }
+
+    /// Loads and evaluates a case.
+    pub fn evaluate(&mut self, case: &Case) {
+        self.load(case);
+        self.run();
+    }
+
+    /// Evaluates the loaded input: derived facts, firings, then every action's verdict.
+    pub fn run(&mut self) {
+        let prog = self.prog;
+        for &b in &prog.derived_bits {
+            self.set_bit(b, false);
+        }
+        self.fired.fill(0);
+        for &r in &prog.order {
+            let r = r as usize;
+            if self.holds(prog.entry[r]) {
+                self.fired[r / 64] |= 1 << (r % 64);
+                let sets = &prog.sets[prog.sets_at[r] as usize..prog.sets_at[r + 1] as usize];
+                for &b in sets {
+                    self.bits[b as usize / 64] |= 1 << (b % 64);
+                }
+            }
+        }
+        self.by.clear();
+        for a in 0..prog.actions.len() {
+            self.decide(a);
+        }
+    }
+
+    /// Runs branch code from `pc` to `YES` or `NO`.
+    #[inline]
+    fn holds(&self, mut pc: u32) -> bool {
+        let code: &[Branch] = &self.prog.code;
+        while pc < NO {
+            let b = code[pc as usize];
+            let t = match b.test {
+                Test::Bit(i) => self.bits[i as usize / 64] >> (i % 64) & 1 == 1,
+                Test::Mask(s, m) => {
+                    let v = self.values[s as usize] as u64;
+                    v < 64 && m >> v & 1 == 1
+                }
+                Test::Table(s, off) => {
+                    let v = self.values[s as usize];
+                    self.prog.table[off as usize + v as usize]
+                }
+                Test::Range(s, lo, hi) => {
+                    let v = self.values[s as usize];
+                    lo <= v && v <= hi
+                }
+            };
+            pc = if t { b.yes } else { b.no };
+        }
+        pc == YES
+    }
+
+    #[inline]
+    fn rule_fired(&self, r: u32) -> bool {
+        self.fired[r as usize / 64] >> (r % 64) & 1 == 1
+    }
+
+    /// Steps 3 to 6 for one action.
+    fn decide(&mut self, a: ActionId) {
+        let prog = self.prog;
+        let code = &prog.actions[a];
+        let (start, len, words) = (code.start as usize, code.len as usize, code.words as usize);
+        let rules = &prog.concl_rule[start..start + len];
+        if words == 1 {
+            return self.decide_small(a);
+        }
+        // Step 3: the conclusions of rules that fired.
+        let kept = &mut self.kept[..words];
+        kept.fill(0);
+        let mut any = false;
+        for (i, &r) in rules.iter().enumerate() {
+            if self.fired[r as usize / 64] >> (r % 64) & 1 == 1 {
+                kept[i / 64] |= 1 << (i % 64);
+                any = true;
+            }
+        }
+        let verdict = if !any {
+            default_verdict(code.default)
+        } else {
+            // Step 4: decided on K as it was, so removals are collected first.
+            let (from, to) = code.overridden;
+            let removed = &mut self.removed[..words];
+            removed.fill(0);
+            for o in &prog.overriders[from as usize..to as usize] {
+                let i = o.index as usize;
+                if kept[i / 64] >> (i % 64) & 1 == 1
+                    && prog.sparse[o.from as usize..o.to as usize]
+                        .iter()
+                        .any(|&(w, m)| kept[w as usize] & m != 0)
+                {
+                    removed[i / 64] |= 1 << (i % 64);
+                }
+            }
+            kept.iter_mut()
+                .zip(removed.iter())
+                .for_each(|(k, r)| *k &= !r);
+            let masks = &prog.masks[code.masks as usize..code.masks as usize + 4 * words];
+            let (may, rest) = masks.split_at(words);
+            let (must, rest) = rest.split_at(words);
+            let (must_not, req) = rest.split_at(words);
+            // Step 5: a requirement's conclusion removes every permission.
+            if kept.iter().zip(req).any(|(k, m)| k & m != 0) {
+                kept.iter_mut().zip(may).for_each(|(k, m)| *k &= !m);
+            }
+            // Step 6.
+            let has = |mask: &[u64]| kept.iter().zip(mask).any(|(k, m)| k & m != 0);
+            let (mn, ma, mu) = (has(must_not), has(may), has(must));
+            if mn && (ma || mu) {
+                Verdict::Conflict
+            } else if mu {
+                Verdict::Required
+            } else if ma {
+                Verdict::Permitted
+            } else if mn {
+                Verdict::Forbidden
+            } else {
+                default_verdict(code.default)
+            }
+        };
+        if any {
+            let mut last = u32::MAX;
+            for (w, &k) in self.kept[..words].iter().enumerate() {
+                let mut x = k;
+                while x != 0 {
+                    let r = rules[w * 64 + x.trailing_zeros() as usize];
+                    if r != last {
+                        self.by.push(r);
+                        last = r;
+                    }
+                    x &= x - 1;
+                }
+            }
+        }
+        self.verdicts[a] = verdict;
+        self.by_end[a] = self.by.len() as u32;
+    }
+
+    /// [`decide`](Self::decide) for an action with at most 64 conclusions: the masks are
+    /// single words.
+    #[inline]
+    fn decide_small(&mut self, a: ActionId) {
+        let prog = self.prog;
+        let code = &prog.actions[a];
+        let start = code.start as usize;
+        let rules = &prog.concl_rule[start..start + code.len as usize];
+        let mut k = 0u64;
+        for (i, &r) in rules.iter().enumerate() {
+            k |= (self.fired[r as usize / 64] >> (r % 64) & 1) << i;
+        }
+        let m = code.masks as usize;
+        let [may, must, must_not, req] = [
+            prog.masks[m],
+            prog.masks[m + 1],
+            prog.masks[m + 2],
+            prog.masks[m + 3],
+        ];
+        let verdict = if k == 0 {
+            default_verdict(code.default)
+        } else {
+            let (from, to) = code.overridden;
+            let mut removed = 0u64;
+            for o in &prog.overriders[from as usize..to as usize] {
+                // One word: the overriders are the one mask.
+                let over = prog.sparse[o.from as usize].1;
+                if k >> o.index & 1 == 1 && k & over != 0 {
+                    removed |= 1 << o.index;
+                }
+            }
+            k &= !removed;
+            if k & req != 0 {
+                k &= !may;
+            }
+            if k & must_not != 0 && k & (may | must) != 0 {
+                Verdict::Conflict
+            } else if k & must != 0 {
+                Verdict::Required
+            } else if k & may != 0 {
+                Verdict::Permitted
+            } else if k & must_not != 0 {
+                Verdict::Forbidden
+            } else {
+                default_verdict(code.default)
+            }
+        };
+        let mut last = u32::MAX;
+        while k != 0 {
+            let r = rules[k.trailing_zeros() as usize];
+            if r != last {
+                self.by.push(r);
+                last = r;
+            }
+            k &= k - 1;
+        }
+        self.verdicts[a] = verdict;
+        self.by_end[a] = self.by.len() as u32;
+    }
+
+    /// The verdict on an action after [`run`](Self::run).
+    #[inline]
+    pub fn verdict(&self, a: ActionId) -> Verdict {
+        self.verdicts[a]
+    }
+
+    /// The rules whose conclusions decided an action, in source order.
+    #[inline]
+    pub fn by(&self, a: ActionId) -> &[u32] {
+        let start = if a == 0 { 0 } else { self.by_end[a - 1] };
+        &self.by[start as usize..self.by_end[a] as usize]
+    }
+
+    /// Whether a rule fired.
+    pub fn fired(&self, r: RuleId) -> bool {
+        self.rule_fired(r as u32)
+    }
+
+    /// A bool fact's value (derived facts computed).
+    #[inline]
+    pub fn bool_fact(&self, f: FactId) -> bool {
+        match self.prog.slots[f] {
+            Slot::Bit(b) => self.bits[b as usize / 64] >> (b % 64) & 1 == 1,
+            Slot::Value(_) => false,
+        }
+    }
+
+    /// Any fact's value.
+    pub fn value(&self, f: FactId) -> Value {
+        match (self.prog.slots[f], &self.policy.facts[f].ty) {
+            (Slot::Bit(_), _) => Value::Bool(self.bool_fact(f)),
+            (Slot::Value(s), crate::model::FactType::Enum(_)) => {
+                Value::Enum(self.values[s as usize] as u32)
+            }
+            (Slot::Value(s), _) => Value::Int(self.values[s as usize]),
+        }
+    }
+
+    /// Everything decided about the last case, as an [`Outcome`].
+    pub fn outcome(&self) -> Outcome<'p> {
+        let p = self.policy;
+        Outcome {
+            policy: p,
+            values: (0..p.facts.len()).map(|f| self.value(f)).collect(),
+            fired: (0..p.rules.len()).map(|r| self.fired(r)).collect(),
+            verdicts: (0..p.actions.len())
+                .map(|a| ActionVerdict {
+                    verdict: self.verdicts[a],
+                    by: self.by(a).iter().map(|&r| r as RuleId).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn default_verdict(d: Option<DefaultVerdict>) -> Verdict {
+    match d {
+        Some(DefaultVerdict::Permitted) => Verdict::Permitted,
+        Some(DefaultVerdict::Forbidden) => Verdict::Forbidden,
+        None => Verdict::Undecided,
+    }
+}

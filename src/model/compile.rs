@@ -1,0 +1,303 @@
+//! The policy compiled for evaluation, once, when it is built.
+//!
+//! Every fact has a slot: bool facts (input and derived) a bit, enum and integer facts a
+//! value. Each rule's condition is branch code: a flat list of tests on one fact each,
+//! with a jump for either answer, so evaluating it reads a few slots and allocates nothing.
+//! Rules run in an order where every derived fact is complete before a condition reads it.
+//! Per action, the conclusions on it are listed in source order with bit masks over that
+//! list: which are `may`, `must`, `must not`, which come from requirements, and, per
+//! conclusion, which of the others override its rule (transitively).
+
+use super::*;
+
+/// The jump target meaning "the condition holds".
+pub const YES: u32 = u32::MAX;
+/// The jump target meaning "the condition fails".
+pub const NO: u32 = u32::MAX - 1;
+
+/// A test on one fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Test {
+    /// A bool fact holds (its bit).
+    Bit(u32),
+    /// An enum fact (its slot) has a variant in the mask; enums of up to 64 variants.
+    Mask(u32, u64),
+    /// A larger enum fact (its slot): variant `v` is in when `Program::table[offset + v]`.
+    Table(u32, u32),
+    /// An integer fact (its slot) lies in `lo..=hi`.
+    Range(u32, i64, i64),
+}
+
+/// One test and where to go on either answer: an index into the code, `YES` or `NO`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Branch {
+    pub test: Test,
+    pub yes: u32,
+    pub no: u32,
+}
+
+/// Where a fact's value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Bit(u32),
+    Value(u32),
+}
+
+/// One action's conclusions and their masks.
+#[derive(Clone, Debug, Default)]
+pub struct ActionCode {
+    /// The conclusions are `Program::concl_rule[start..start + len]`.
+    pub start: u32,
+    pub len: u32,
+    /// Words per mask: `len.div_ceil(64)`.
+    pub words: u32,
+    /// The masks `may`, `must`, `must not`, `requirement`, each `words` long, start here
+    /// in `Program::masks`.
+    pub masks: u32,
+    /// Conclusions that some other conclusion on this action overrides:
+    /// `Program::overriders[overridden.0..overridden.1]`.
+    pub overridden: (u32, u32),
+    pub default: Option<DefaultVerdict>,
+}
+
+/// A conclusion that other conclusions on the same action can remove (step 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overridden {
+    /// Its index among the action's conclusions.
+    pub index: u32,
+    /// The overriders, as `(word, mask)` pairs in `Program::sparse[from..to]`.
+    pub from: u32,
+    pub to: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    pub slots: Vec<Slot>,
+    /// Number of bool facts, and of enum and integer facts.
+    pub bits: usize,
+    pub values: usize,
+    /// The bits of derived facts, cleared before each case.
+    pub derived_bits: Vec<u32>,
+    pub code: Vec<Branch>,
+    pub table: Vec<bool>,
+    /// Each rule's first branch (or `YES`/`NO` when constant).
+    pub entry: Vec<u32>,
+    /// The rules in evaluation order.
+    pub order: Vec<u32>,
+    /// Per rule, the derived bits it sets when it fires: `sets[sets_at[r]..sets_at[r + 1]]`.
+    pub sets_at: Vec<u32>,
+    pub sets: Vec<u32>,
+    pub actions: Vec<ActionCode>,
+    pub concl_rule: Vec<u32>,
+    pub masks: Vec<u64>,
+    pub overriders: Vec<Overridden>,
+    pub sparse: Vec<(u32, u64)>,
+    /// The largest `ActionCode::words`.
+    pub max_words: usize,
+}
+
+pub(super) fn compile(p: &Policy) -> Program {
+    let mut g = Program::default();
+    for fact in &p.facts {
+        let slot = match fact.ty {
+            FactType::Bool => {
+                g.bits += 1;
+                Slot::Bit(g.bits as u32 - 1)
+            }
+            _ => {
+                g.values += 1;
+                Slot::Value(g.values as u32 - 1)
+            }
+        };
+        g.slots.push(slot);
+    }
+    g.derived_bits = p
+        .derived_facts()
+        .filter_map(|f| match g.slots[f] {
+            Slot::Bit(b) => Some(b),
+            Slot::Value(_) => None,
+        })
+        .collect();
+    for rule in &p.rules {
+        let entry = match &rule.kind {
+            RuleKind::Conditional { when, unless } => {
+                let after = match unless {
+                    Some(u) => g.emit(u, NO, YES),
+                    None => YES,
+                };
+                match when {
+                    Some(w) => g.emit(w, after, NO),
+                    None => after,
+                }
+            }
+            RuleKind::Requirement { condition } => g.emit(condition, NO, YES),
+        };
+        g.entry.push(entry);
+    }
+    schedule(p, &mut g);
+    for a in 0..p.actions.len() {
+        action(p, &mut g, a);
+    }
+    g
+}
+
+impl Program {
+    /// Emits `c` so that it continues at `yes` when it holds and at `no` when not; returns
+    /// its entry. Emitted back to front, so that the targets are known.
+    fn emit(&mut self, c: &Cond, yes: u32, no: u32) -> u32 {
+        let slot = |f: FactId| match self.slots[f] {
+            Slot::Bit(b) | Slot::Value(b) => b,
+        };
+        let test = match c {
+            Cond::Const(true) => return yes,
+            Cond::Const(false) => return no,
+            Cond::Not(x) => return self.emit(x, no, yes),
+            Cond::And(xs) => {
+                return xs.iter().rev().fold(yes, |next, x| self.emit(x, next, no));
+            }
+            Cond::Or(xs) => {
+                return xs.iter().rev().fold(no, |next, x| self.emit(x, yes, next));
+            }
+            Cond::Fact(f) => match self.slots[*f] {
+                Slot::Bit(b) => Test::Bit(b),
+                // Only bool facts stand alone; the checker rejects the rest.
+                Slot::Value(_) => return no,
+            },
+            Cond::OneOf(f, set) => {
+                if set.len() <= 64 {
+                    let mask = set
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b)
+                        .fold(0u64, |m, (i, _)| m | 1 << i);
+                    Test::Mask(slot(*f), mask)
+                } else {
+                    let offset = self.table.len() as u32;
+                    self.table.extend_from_slice(set);
+                    Test::Table(slot(*f), offset)
+                }
+            }
+            Cond::Compare(f, op, n) => {
+                let n = i128::from(*n);
+                let (lo, hi, negate) = match op {
+                    CmpOp::Eq => (n, n, false),
+                    CmpOp::Ne => (n, n, true),
+                    CmpOp::Lt => (i128::MIN, n - 1, false),
+                    CmpOp::Le => (i128::MIN, n, false),
+                    CmpOp::Gt => (n + 1, i128::MAX, false),
+                    CmpOp::Ge => (n, i128::MAX, false),
+                };
+                let (yes, no) = if negate { (no, yes) } else { (yes, no) };
+                let clamp = |x: i128| x.clamp(i64::MIN.into(), i64::MAX.into()) as i64;
+                if lo > hi || lo > i64::MAX.into() || hi < i64::MIN.into() {
+                    return no;
+                }
+                let test = Test::Range(slot(*f), clamp(lo), clamp(hi));
+                return self.push(test, yes, no);
+            }
+        };
+        self.push(test, yes, no)
+    }
+
+    fn push(&mut self, test: Test, yes: u32, no: u32) -> u32 {
+        self.code.push(Branch { test, yes, no });
+        self.code.len() as u32 - 1
+    }
+}
+
+/// The rule order: each derived fact's rules before any rule that reads it.
+fn schedule(p: &Policy, g: &mut Program) {
+    let n = p.rules.len();
+    let mut concluders: Vec<Vec<RuleId>> = vec![Vec::new(); p.facts.len()];
+    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (r, rule) in p.rules.iter().enumerate() {
+        for c in &rule.conclusions {
+            if let Target::Fact(f) = c.target
+                && let Slot::Bit(b) = g.slots[f]
+                && !sets[r].contains(&b)
+            {
+                sets[r].push(b);
+                concluders[f].push(r);
+            }
+        }
+    }
+    let mut placed = vec![false; n];
+    for &f in p.derivation_order() {
+        for &r in &concluders[f] {
+            if !placed[r] {
+                placed[r] = true;
+                g.order.push(r as u32);
+            }
+        }
+    }
+    g.order
+        .extend((0..n).filter(|&r| !placed[r]).map(|r| r as u32));
+    for s in &sets {
+        g.sets_at.push(g.sets.len() as u32);
+        g.sets.extend_from_slice(s);
+    }
+    g.sets_at.push(g.sets.len() as u32);
+}
+
+fn action(p: &Policy, g: &mut Program, a: ActionId) {
+    let start = g.concl_rule.len();
+    let mut mods = Vec::new();
+    for (r, rule) in p.rules.iter().enumerate() {
+        for c in &rule.conclusions {
+            if let Target::Action(x, m) = c.target
+                && x == a
+            {
+                g.concl_rule.push(r as u32);
+                mods.push((m, rule.is_requirement()));
+            }
+        }
+    }
+    let len = mods.len();
+    let words = len.div_ceil(64);
+    g.max_words = g.max_words.max(words);
+    let masks = g.masks.len();
+    g.masks.resize(masks + 4 * words, 0);
+    for (i, &(m, req)) in mods.iter().enumerate() {
+        let which = match m {
+            Modality::May => 0,
+            Modality::Must => 1,
+            Modality::MustNot => 2,
+        };
+        g.masks[masks + which * words + i / 64] |= 1 << (i % 64);
+        if req {
+            g.masks[masks + 3 * words + i / 64] |= 1 << (i % 64);
+        }
+    }
+    let from = g.overriders.len();
+    let rules = &g.concl_rule[start..];
+    for (i, &r) in rules.iter().enumerate() {
+        if !p.is_overridden(r as usize) {
+            continue;
+        }
+        let at = g.sparse.len();
+        for (j, &w) in rules.iter().enumerate() {
+            if p.overrides(w as usize, r as usize) {
+                let word = (j / 64) as u32;
+                match g.sparse[at..].last_mut() {
+                    Some((x, m)) if *x == word => *m |= 1 << (j % 64),
+                    _ => g.sparse.push((word, 1 << (j % 64))),
+                }
+            }
+        }
+        if g.sparse.len() > at {
+            g.overriders.push(Overridden {
+                index: i as u32,
+                from: at as u32,
+                to: g.sparse.len() as u32,
+            });
+        }
+    }
+    g.actions.push(ActionCode {
+        start: start as u32,
+        len: len as u32,
+        words: words as u32,
+        masks: masks as u32,
+        overridden: (from as u32, g.overriders.len() as u32),
+        default: p.actions[a].default,
+    });
+}
