@@ -28,6 +28,7 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod synth;
 pub mod write;
 
 pub use diagnostic::{Code, Diagnostic, Literal, Severity};
