@@ -8,6 +8,7 @@ mod explain;
 mod files;
 mod fmt;
 mod graph;
+mod stream;
 mod test;
 
 pub use args::{Cli, Command, EvalFormat, GraphFormat, LintFormat, TestFormat};
@@ -235,6 +236,7 @@ fn eval(
         Ok(Ok(p)) => p,
     };
     let mut invalid = false;
+    let mut streamed_invalid = false;
     let mut emit =
         |name: &str, case: Result<Case, CaseError>, out: &mut dyn Write| -> io::Result<()> {
             match (case, format) {
@@ -270,9 +272,15 @@ fn eval(
                 }
             }
         };
-        input::read_cases(&policy, reader, form, |n, case| {
-            emit(&format!("#{n}"), case, out)
-        })?;
+        match input::layout(reader, form)? {
+            input::Layout::Document(text) => {
+                input::read_document(&policy, &text, |n, case| emit(&format!("#{n}"), case, out))?;
+            }
+            // JSON Lines: evaluated on every core, in bounded memory, in input order.
+            input::Layout::Lines { first, mut rest } => {
+                streamed_invalid = stream::eval_lines(&policy, first, &mut rest, format, out)?;
+            }
+        }
     } else if !given.is_empty() {
         for (i, g) in given.iter().enumerate() {
             emit(
@@ -292,5 +300,9 @@ fn eval(
             emit(&human_name(&c.name), Ok(c.case.clone()), out)?;
         }
     }
-    Ok(if invalid { Status::Failed } else { Status::Ok })
+    Ok(if invalid || streamed_invalid {
+        Status::Failed
+    } else {
+        Status::Ok
+    })
 }

@@ -6,7 +6,7 @@ use crate::model::{Case, CaseError, FactType, Policy};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 /// A JSON object's entries in order, duplicates kept so they can be reported.
 struct Entries(Vec<(String, serde_json::Value)>);
@@ -113,49 +113,80 @@ impl Form {
     }
 }
 
+/// How case input is laid out, once the form is known.
+pub enum Layout<R> {
+    /// JSON Lines: the bytes in `first` (whole lines, already read), then the rest of `rest`.
+    Lines { first: Vec<u8>, rest: R },
+    /// One JSON document.
+    Document(String),
+}
+
+/// Decides the layout of case input, reading as little as it needs: with [`Form::Auto`],
+/// the first non-blank line.
+pub fn layout<R: BufRead>(mut reader: R, form: Form) -> io::Result<Layout<R>> {
+    match form {
+        Form::Lines => Ok(Layout::Lines {
+            first: Vec::new(),
+            rest: reader,
+        }),
+        Form::Document => {
+            let mut text = String::new();
+            reader.read_to_string(&mut text)?;
+            Ok(Layout::Document(text))
+        }
+        Form::Auto => {
+            let mut line = String::new();
+            // Look at the first non-blank line.
+            loop {
+                line.clear();
+                if reader.read_line(&mut line)? == 0 {
+                    return Ok(Layout::Lines {
+                        first: Vec::new(),
+                        rest: reader,
+                    });
+                }
+                if !line.trim().is_empty() {
+                    break;
+                }
+            }
+            let first = line.trim();
+            // A whole object on the first line means JSON Lines, even when that object is
+            // malformed: its error is then reported for case #1 and the other lines still run.
+            let one_line_object = first.len() > 1 && first.starts_with('{') && first.ends_with('}');
+            if !first.starts_with('[')
+                && (one_line_object || serde_json::from_str::<&RawValue>(first).is_ok())
+            {
+                if !line.ends_with('\n') {
+                    line.push('\n');
+                }
+                Ok(Layout::Lines {
+                    first: line.into_bytes(),
+                    rest: reader,
+                })
+            } else {
+                reader.read_to_string(&mut line)?;
+                Ok(Layout::Document(line))
+            }
+        }
+    }
+}
+
 /// Reads cases and hands each to `each` with its 1-based position, in input order.
-/// A malformed case is handed on as an error; the rest go on.
+/// A malformed case is handed on as an error; the rest go on. (The command line evaluates
+/// JSON Lines on every core instead; this is the plain loop.)
 pub fn read_cases<R: BufRead>(
     policy: &Policy,
-    mut reader: R,
+    reader: R,
     form: Form,
     mut each: impl FnMut(usize, Result<Case, CaseError>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let (first, rest) = match layout(reader, form)? {
+        Layout::Document(text) => return read_document(policy, &text, each),
+        Layout::Lines { first, rest } => (first, rest),
+    };
+    let mut reader = io::Cursor::new(first).chain(rest);
     let mut n = 0;
     let mut line = String::new();
-    let mut form = form;
-    let mut pending = String::new();
-    if form == Form::Auto {
-        // Look at the first non-blank line.
-        loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            if !line.trim().is_empty() {
-                break;
-            }
-        }
-        let first = line.trim();
-        // A whole object on the first line means JSON Lines, even when that object is
-        // malformed: its error is then reported for case #1 and the other lines still run.
-        let one_line_object = first.len() > 1 && first.starts_with('{') && first.ends_with('}');
-        if !first.starts_with('[')
-            && (one_line_object || serde_json::from_str::<&RawValue>(first).is_ok())
-        {
-            n += 1;
-            each(n, case_from_json(policy, first))?;
-            form = Form::Lines;
-        } else {
-            pending = std::mem::take(&mut line);
-            form = Form::Document;
-        }
-    }
-    if form == Form::Document {
-        let mut text = pending;
-        reader.read_to_string(&mut text)?;
-        return read_document(policy, &text, each);
-    }
     loop {
         line.clear();
         if reader.read_line(&mut line)? == 0 {
@@ -170,7 +201,9 @@ pub fn read_cases<R: BufRead>(
     }
 }
 
-fn read_document(
+/// Reads one JSON document (an object, or an array of objects) and hands each case to
+/// `each` with its 1-based position.
+pub fn read_document(
     policy: &Policy,
     text: &str,
     mut each: impl FnMut(usize, Result<Case, CaseError>) -> io::Result<()>,

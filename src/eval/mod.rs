@@ -3,6 +3,7 @@
 
 pub mod expect;
 pub mod input;
+pub mod lines;
 mod machine;
 pub mod trace;
 

@@ -1,0 +1,359 @@
+//! `eval` over JSON Lines on every core: the input is cut into chunks of whole lines, each
+//! chunk is evaluated by one worker into its own output buffer, and the buffers are written
+//! in input order. At most a few chunks are in flight, so memory stays bounded whatever the
+//! input's length.
+
+use super::EvalFormat;
+use crate::eval::Evaluator;
+use crate::eval::input::case_from_json;
+use crate::eval::lines::FlatCases;
+use crate::model::Policy;
+use crate::report::{self, JsonLines};
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+/// Input bytes per chunk (a chunk is cut at the last line break in it).
+const CHUNK: usize = 1 << 20;
+
+struct Job {
+    seq: u64,
+    /// The number of the chunk's first case.
+    first: usize,
+    data: Vec<u8>,
+}
+
+struct Done {
+    seq: u64,
+    out: Vec<u8>,
+    invalid: bool,
+    /// A line that is not UTF-8: `out` holds the cases before it, and the run stops there.
+    not_utf8: bool,
+    /// The input buffer, handed back for the next chunk.
+    data: Vec<u8>,
+}
+
+/// Evaluates the cases in `first` and then in `rest`, one JSON object per line, writing each
+/// case's result to `out` in input order. Returns whether some case was invalid.
+pub(super) fn eval_lines(
+    policy: &Policy,
+    first: Vec<u8>,
+    rest: &mut dyn Read,
+    format: EvalFormat,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
+    let flat = FlatCases::new(policy);
+    let json = JsonLines::new(policy);
+    let stop = AtomicBool::new(false);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads * 4);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let (job_rx, flat, json, stop) = (&job_rx, &flat, &json, &stop);
+            s.spawn(move || {
+                let mut w = Worker::new(policy, flat, json, format);
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let done = if stop.load(Ordering::Relaxed) {
+                        Done {
+                            seq: job.seq,
+                            out: Vec::new(),
+                            invalid: false,
+                            not_utf8: false,
+                            data: job.data,
+                        }
+                    } else {
+                        w.chunk(job)
+                    };
+                    if done_tx.send(done).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let result = coordinate(first, rest, out, threads * 4, job_tx, done_rx);
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        result
+    })
+}
+
+/// Reads chunks, hands them out, and writes the results in order.
+fn coordinate(
+    first: Vec<u8>,
+    rest: &mut dyn Read,
+    out: &mut dyn Write,
+    max_in_flight: usize,
+    jobs: mpsc::SyncSender<Job>,
+    done: mpsc::Receiver<Done>,
+) -> io::Result<bool> {
+    let mut carry = first;
+    let mut spare: Vec<Vec<u8>> = Vec::new();
+    let (mut seq, mut next_write, mut in_flight) = (0u64, 0u64, 0usize);
+    let mut number = 1;
+    let mut eof = false;
+    let mut invalid = false;
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut write_ready = |pending: &mut BTreeMap<u64, Done>,
+                           next_write: &mut u64,
+                           in_flight: &mut usize,
+                           spare: &mut Vec<Vec<u8>>|
+     -> io::Result<()> {
+        while let Some(d) = pending.remove(next_write) {
+            out.write_all(&d.out)?;
+            invalid |= d.invalid;
+            if d.not_utf8 {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                ));
+            }
+            *next_write += 1;
+            *in_flight -= 1;
+            let mut data = d.data;
+            data.clear();
+            spare.push(data);
+        }
+        Ok(())
+    };
+    loop {
+        while !eof && in_flight < max_in_flight {
+            let mut data = spare.pop().unwrap_or_default();
+            eof = read_chunk(rest, &mut carry, &mut data)?;
+            if !data.is_empty() {
+                let cases = count_cases(&data);
+                jobs.send(Job {
+                    seq,
+                    first: number,
+                    data,
+                })
+                .map_err(|_| io::Error::other("an evaluation worker stopped"))?;
+                number += cases;
+                seq += 1;
+                in_flight += 1;
+            }
+            while let Ok(d) = done.try_recv() {
+                pending.insert(d.seq, d);
+            }
+            write_ready(&mut pending, &mut next_write, &mut in_flight, &mut spare)?;
+        }
+        if in_flight == 0 {
+            break;
+        }
+        let d = done
+            .recv()
+            .map_err(|_| io::Error::other("an evaluation worker stopped"))?;
+        pending.insert(d.seq, d);
+        write_ready(&mut pending, &mut next_write, &mut in_flight, &mut spare)?;
+    }
+    Ok(invalid)
+}
+
+/// Fills `data` with `carry` and then whole lines read from `r`, up to about [`CHUNK`]
+/// bytes; what follows the last line break goes back to `carry`. Returns whether the input
+/// has ended (then `data` takes everything, a last line without a break included).
+fn read_chunk(r: &mut dyn Read, carry: &mut Vec<u8>, data: &mut Vec<u8>) -> io::Result<bool> {
+    data.clear();
+    data.append(carry);
+    let mut eof = false;
+    while data.len() < CHUNK {
+        let len = data.len();
+        data.resize(len + (CHUNK - len).max(64 * 1024), 0);
+        match r.read(&mut data[len..]) {
+            Ok(0) => {
+                data.truncate(len);
+                eof = true;
+                break;
+            }
+            Ok(n) => {
+                data.truncate(len + n);
+                // Evaluate what has come rather than wait for a full chunk: input typed or
+                // piped slowly is answered line by line.
+                if memchr::memchr(b'\n', &data[len..]).is_some() {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => data.truncate(len),
+            Err(e) => {
+                data.truncate(len);
+                return Err(e);
+            }
+        }
+    }
+    if !eof && let Some(end) = memchr::memrchr(b'\n', data) {
+        carry.extend_from_slice(&data[end + 1..]);
+        data.truncate(end + 1);
+    }
+    Ok(eof)
+}
+
+/// The cases in a chunk: its non-blank lines.
+fn count_cases(data: &[u8]) -> usize {
+    lines(data).filter(|l| !is_blank(l)).count()
+}
+
+/// The lines of a chunk, without their line breaks.
+fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', data);
+    let mut done = data.is_empty();
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let end = ends.next().unwrap_or_else(|| {
+            done = true;
+            data.len()
+        });
+        let line = &data[start..end];
+        start = end + 1;
+        Some(line)
+    })
+}
+
+/// Whether a line is blank as `str::trim` sees it (Unicode white space).
+fn is_blank(line: &[u8]) -> bool {
+    match line.first() {
+        None => true,
+        Some(&b) if b < 0x80 && !b.is_ascii_whitespace() && b != 0x0b => false,
+        _ => String::from_utf8_lossy(line).trim().is_empty(),
+    }
+}
+
+/// One worker's reusable state.
+struct Worker<'a> {
+    policy: &'a Policy,
+    flat: &'a FlatCases,
+    json: &'a JsonLines,
+    format: EvalFormat,
+    ev: Evaluator<'a>,
+    seen: Vec<u64>,
+}
+
+impl<'a> Worker<'a> {
+    fn new(
+        policy: &'a Policy,
+        flat: &'a FlatCases,
+        json: &'a JsonLines,
+        format: EvalFormat,
+    ) -> Self {
+        Worker {
+            policy,
+            flat,
+            json,
+            format,
+            ev: Evaluator::new(policy),
+            seen: vec![0; flat.seen_words()],
+        }
+    }
+
+    fn chunk(&mut self, job: Job) -> Done {
+        let mut out = Vec::with_capacity(job.data.len() * 3);
+        let mut invalid = false;
+        let mut not_utf8 = false;
+        let mut n = job.first;
+        for line in lines(&job.data) {
+            let Ok(text) = std::str::from_utf8(line) else {
+                not_utf8 = true;
+                break;
+            };
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            invalid |= !self.case(n, text, &mut out);
+            n += 1;
+        }
+        Done {
+            seq: job.seq,
+            out,
+            invalid,
+            not_utf8,
+            data: job.data,
+        }
+    }
+
+    /// Evaluates one case and appends its output; `false` when it is invalid.
+    fn case(&mut self, n: usize, text: &str, out: &mut Vec<u8>) -> bool {
+        let fast = self
+            .flat
+            .read(text.as_bytes(), &mut self.ev, &mut self.seen);
+        if !fast {
+            match case_from_json(self.policy, text) {
+                Ok(case) => self.ev.load(&case),
+                Err(e) => {
+                    let name = format!("#{n}");
+                    match self.format {
+                        EvalFormat::Json => {
+                            out.extend_from_slice(
+                                report::eval_json_error(&name, &e.to_string()).as_bytes(),
+                            );
+                            out.push(b'\n');
+                        }
+                        EvalFormat::Human => {
+                            out.extend_from_slice(
+                                format!("case {name}\n  invalid: {e}\n\n").as_bytes(),
+                            );
+                        }
+                    }
+                    return false;
+                }
+            }
+        }
+        self.ev.run();
+        match self.format {
+            EvalFormat::Json => self.json.write_numbered(n, &self.ev, out),
+            EvalFormat::Human => {
+                let text = report::eval_human(&format!("#{n}"), &self.ev.outcome());
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_are_what_trim_calls_blank() {
+        for line in ["", " ", "\t\r", "\u{a0}", "\u{2003} \u{85}", "\x0b\x0c"] {
+            assert!(is_blank(line.as_bytes()), "{line:?}");
+        }
+        for line in ["{", " x", "\u{a0}{", "é"] {
+            assert!(!is_blank(line.as_bytes()), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn chunks_end_at_line_breaks() {
+        let text = b"a\nbb\n\nccc".repeat(200_000);
+        let mut r: &[u8] = &text;
+        let (mut carry, mut all) = (Vec::new(), Vec::new());
+        loop {
+            let mut data = Vec::new();
+            let eof = read_chunk(&mut r, &mut carry, &mut data).unwrap();
+            assert!(eof || data.ends_with(b"\n"));
+            assert!(data.len() <= CHUNK + 64 * 1024 + 16);
+            all.extend_from_slice(&data);
+            if eof {
+                break;
+            }
+        }
+        assert_eq!(all, text);
+        assert_eq!(count_cases(b"{}\n\n  \n{}\n{}"), 3);
+    }
+}
