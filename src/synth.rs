@@ -82,6 +82,8 @@ fn module(s: &mut String, g: &mut Rng, m: usize, want: usize) -> usize {
         let _ = writeln!(s, "action m{m}_x{x}{default}");
     }
     let per_action = (want.saturating_sub(made)).div_ceil(5).max(1);
+    // Per action: the rules concluding on it so far, and whether each forbids.
+    let mut sides: Vec<Vec<(String, bool)>> = vec![Vec::new(); 5];
     for x in 0..5 {
         if made >= want {
             break;
@@ -89,20 +91,39 @@ fn module(s: &mut String, g: &mut Rng, m: usize, want: usize) -> usize {
         let n = per_action.min(want - made);
         for i in 0..n {
             let name = format!("m{m}_x{x}_r{i}");
-            let over = if i > 0 && g.chance(35) {
+            let requirement = i > 0 && g.chance(12);
+            let (concl, forbids, also) = match g.below(10) {
+                _ if requirement => (String::new(), true, None),
+                0..=3 => (format!("may m{m}_x{x}"), false, None),
+                4..=5 => (format!("must m{m}_x{x}"), false, None),
+                6..=8 => (format!("must not m{m}_x{x}"), true, None),
+                _ => (
+                    format!("may m{m}_x{x}, must m{m}_x{}", (x + 1) % 5),
+                    false,
+                    Some((x + 1) % 5),
+                ),
+            };
+            // Most rules that contradict earlier ones are written as their exceptions; the
+            // rest are left to conflict, or override some earlier rule at random.
+            let against: Vec<&str> = sides[x]
+                .iter()
+                .filter(|(_, f)| *f != forbids)
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let over = if !against.is_empty() && g.chance(85) {
+                format!(" overrides {}", against.join(", "))
+            } else if i > 0 && g.chance(20) {
                 format!(" overrides m{m}_x{x}_r{}", g.below(i as u64))
             } else {
                 String::new()
             };
-            if i > 0 && g.chance(12) {
+            sides[x].push((name.clone(), forbids));
+            if let Some(y) = also {
+                sides[y].push((name.clone(), false));
+            }
+            if requirement {
                 let _ = writeln!(s, "rule {name}{over}: m{m}_x{x} requires {}", cond(g, m));
             } else {
-                let concl = match g.below(10) {
-                    0..=3 => format!("may m{m}_x{x}"),
-                    4..=5 => format!("must m{m}_x{x}"),
-                    6..=8 => format!("must not m{m}_x{x}"),
-                    _ => format!("may m{m}_x{x}, must m{m}_x{}", (x + 1) % 5),
-                };
                 let unless = if g.chance(25) {
                     format!(" unless {}", atom(g, m))
                 } else {
