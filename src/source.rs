@@ -96,6 +96,15 @@ impl Source {
         self.inner.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// The byte offset where a 1-based line starts (the text's length past the last line).
+    pub fn line_offset(&self, line: usize) -> usize {
+        let starts = &self.inner.line_starts;
+        match line.checked_sub(1) {
+            Some(i) => starts.get(i).copied().unwrap_or(self.inner.text.len()),
+            None => 0,
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line(offset);

@@ -37,7 +37,25 @@ impl SourceCode for NamedText<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.0.text().read_span(span, before, after)?;
+        // miette finds the lines around a span by scanning from the start of the text; for a
+        // long file and many diagnostics that is quadratic, so it is given only the lines
+        // around the span (it counts line breaks as `Source` does), and its answer moved back.
+        let src = self.0;
+        let first = src.line(span.offset()).saturating_sub(before + 1).max(1);
+        let last = src.line(span.offset() + span.len()) + after + 2;
+        let (from, to) = (src.line_offset(first), src.line_offset(last));
+        let window = &src.text().as_bytes()[from..to];
+        let local = SourceSpan::from(span.offset() - from..span.offset() + span.len() - from);
+        let part = window.read_span(&local, before, after)?;
+        let inner = MietteSpanContents::new(
+            part.data(),
+            SourceSpan::from(
+                part.span().offset() + from..part.span().offset() + from + part.span().len(),
+            ),
+            part.line() + first - 1,
+            part.column(),
+            part.line_count() + first - 1,
+        );
         // miette counts the column in bytes; the `[file:line:col]` header should agree
         // with `Source::line_col` (characters), as the JSON and SARIF reports do.
         let (_, column) = self.0.line_col(inner.span().offset());

@@ -62,18 +62,28 @@ fn diagnostic_json(d: &Diagnostic, source: &Source) -> J {
 /// The contract's lint JSON document.
 pub fn lint_json(files: &[FileReport]) -> String {
     let (errors, warnings) = counts(files);
-    let files: Vec<J> = files
-        .iter()
-        .map(|f| {
-            let diags: Vec<J> = f
-                .diagnostics
-                .iter()
-                .map(|d| diagnostic_json(d, f.source))
-                .collect();
-            json!({"path": f.path, "diagnostics": diags})
-        })
-        .collect();
-    json!({"files": files, "summary": {"errors": errors, "warnings": warnings}}).to_string()
+    // Each diagnostic is written as soon as it is built: a large policy's findings, each with
+    // a witness naming every input fact, would take several times their text as JSON values.
+    let mut out = String::from("{\"files\":[");
+    for (i, f) in files.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"path\":");
+        out.push_str(&J::from(f.path).to_string());
+        out.push_str(",\"diagnostics\":[");
+        for (j, d) in f.diagnostics.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&diagnostic_json(d, f.source).to_string());
+        }
+        out.push_str("]}");
+    }
+    out.push_str("],\"summary\":");
+    out.push_str(&json!({"errors": errors, "warnings": warnings}).to_string());
+    out.push('}');
+    out
 }
 
 /// SARIF 2.1.0: one run, every code as a rule, every finding a result with its locations.
