@@ -1,14 +1,18 @@
-//! The policy as a propositional circuit over the valid cases, on an incremental SAT solver.
+//! One cone of the policy as a propositional circuit over the valid cases, on its own
+//! incremental SAT solver.
 //!
 //! Bool facts are variables; an enum fact is one variable per variant with exactly one true;
 //! an integer fact is an order encoding over the thresholds its comparisons use. Derived
 //! facts, rule firings, the override removal (step 4), the requirement precedence (step 5)
 //! and each action's verdict are Tseitin definitions, so every query is a set of assumptions
-//! on one shared solver.
+//! on the cone's solver, and every model gives each gate its value under the model's case.
+//! Only the facts and rules of the cone ([`Cone`]) get variables; facts and rules are
+//! numbered inside the cone ("local" indexes below).
 
+use super::index::{Cone, Index};
 use crate::model::{
     ActionId, Case, CmpOp, Cond, DefaultVerdict, FactId, FactType, Modality, Policy, RuleId,
-    RuleKind, Target, Value,
+    RuleKind, Value,
 };
 use rustsat::solvers::{SolveIncremental, SolverResult};
 use rustsat::types::{Clause, Lit, TernaryVal, Var};
@@ -26,7 +30,7 @@ enum FactEnc {
     },
 }
 
-/// One evaluation of the policy: a literal per bool fact and per rule firing.
+/// One evaluation of the cone: a literal per bool fact and per rule firing (local indexes).
 #[derive(Clone, Debug)]
 pub struct World {
     /// Bool facts (input and derived); `None` for enum and integer facts.
@@ -45,28 +49,56 @@ pub struct ActionEnc {
     pub verdict: [Lit; 5],
 }
 
-pub struct Encoder<S> {
+/// Global to local indexes, kept from cone to cone (`NONE` outside the current cone).
+#[derive(Clone, Debug)]
+pub struct Locals {
+    rule: Vec<u32>,
+    fact: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Locals {
+    pub fn new(p: &Policy) -> Self {
+        Locals {
+            rule: vec![NONE; p.rules.len()],
+            fact: vec![NONE; p.facts.len()],
+        }
+    }
+}
+
+pub struct Encoder<'c, S> {
     solver: S,
     next: u32,
     truth: Lit,
+    cone: &'c Cone,
+    locals: Locals,
+    /// Per local fact.
     facts: Vec<FactEnc>,
     pub error: Option<String>,
 }
 
-impl<S: SolveIncremental + Default> Encoder<S> {
-    pub fn new(policy: &Policy) -> Self {
+impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
+    pub fn new(p: &Policy, ix: &Index, cone: &'c Cone, mut locals: Locals) -> Self {
+        for (i, &r) in cone.rules.iter().enumerate() {
+            locals.rule[r] = i as u32;
+        }
+        for (i, &f) in cone.facts.iter().enumerate() {
+            locals.fact[f] = i as u32;
+        }
         let mut e = Encoder {
             solver: S::default(),
             next: 0,
             truth: Lit::positive(0),
-            facts: Vec::new(),
+            cone,
+            locals,
+            facts: Vec::with_capacity(cone.facts.len()),
             error: None,
         };
         e.truth = e.fresh();
         e.clause(&[e.truth]);
-        let thresholds = thresholds(policy);
-        for (f, fact) in policy.facts.iter().enumerate() {
-            let enc = match &fact.ty {
+        for &f in &cone.facts {
+            let enc = match &p.facts[f].ty {
                 FactType::Bool => FactEnc::Bool(e.fresh()),
                 FactType::Enum(vs) => {
                     let lits: Vec<Lit> = vs.iter().map(|_| e.fresh()).collect();
@@ -80,7 +112,7 @@ impl<S: SolveIncremental + Default> Encoder<S> {
                 }
                 FactType::Int { lo, .. } => {
                     let ts: Vec<(i64, Lit)> =
-                        thresholds[f].iter().map(|&t| (t, e.fresh())).collect();
+                        ix.thresholds[f].iter().map(|&t| (t, e.fresh())).collect();
                     for w in ts.windows(2) {
                         e.clause(&[!w[1].1, w[0].1]);
                     }
@@ -93,6 +125,31 @@ impl<S: SolveIncremental + Default> Encoder<S> {
             e.facts.push(enc);
         }
         e
+    }
+
+    /// Gives back the index maps, cleared, for the next cone.
+    pub fn into_locals(self) -> Locals {
+        let mut locals = self.locals;
+        for &r in &self.cone.rules {
+            locals.rule[r] = NONE;
+        }
+        for &f in &self.cone.facts {
+            locals.fact[f] = NONE;
+        }
+        locals
+    }
+
+    /// A rule's local index (the rule must be in the cone).
+    pub fn rule(&self, r: RuleId) -> usize {
+        self.locals.rule[r] as usize
+    }
+
+    pub fn in_cone(&self, r: RuleId) -> bool {
+        self.locals.rule[r] != NONE
+    }
+
+    fn fact(&self, f: FactId) -> usize {
+        self.locals.fact[f] as usize
     }
 
     fn fresh(&mut self) -> Lit {
@@ -135,6 +192,9 @@ impl<S: SolveIncremental + Default> Encoder<S> {
     }
 
     pub fn xor(&mut self, a: Lit, b: Lit) -> Lit {
+        if a == b {
+            return !self.truth;
+        }
         let x = self.fresh();
         self.clause(&[!x, a, b]);
         self.clause(&[!x, !a, !b]);
@@ -144,12 +204,12 @@ impl<S: SolveIncremental + Default> Encoder<S> {
     }
 
     /// A condition's literal, bool facts read from `world`.
-    pub fn cond(&mut self, c: &Cond, world: &World) -> Lit {
+    fn cond(&mut self, c: &Cond, world: &World) -> Lit {
         match c {
             Cond::Const(true) => self.truth,
             Cond::Const(false) => !self.truth,
-            Cond::Fact(f) => world.fact[*f].unwrap_or(!self.truth),
-            Cond::OneOf(f, set) => match &self.facts[*f] {
+            Cond::Fact(f) => world.fact[self.fact(*f)].unwrap_or(!self.truth),
+            Cond::OneOf(f, set) => match &self.facts[self.fact(*f)] {
                 FactEnc::Enum(lits) => {
                     let picked: Vec<Lit> = lits
                         .iter()
@@ -193,7 +253,7 @@ impl<S: SolveIncremental + Default> Encoder<S> {
 
     /// The literal for `x >= t` on an integer fact.
     fn at_least(&self, f: FactId, t: i128) -> Lit {
-        match &self.facts[f] {
+        match &self.facts[self.fact(f)] {
             FactEnc::Int { lo, thresholds } => {
                 if t <= i128::from(*lo) {
                     return self.truth;
@@ -207,99 +267,130 @@ impl<S: SolveIncremental + Default> Encoder<S> {
         }
     }
 
-    /// Encodes the policy's evaluation. With `base` and `removed`, encodes the policy without
-    /// rule `removed`, sharing every literal of `base` that the removal cannot change.
-    pub fn world(&mut self, p: &Policy, base: Option<(&World, RuleId)>) -> World {
-        let removed = base.map(|(_, r)| r);
-        let affected = match base {
-            Some((_, r)) => affected_by(p, r),
-            None => (vec![true; p.facts.len()], vec![true; p.rules.len()]),
-        };
+    /// Encodes the cone's evaluation. With `base` and `removed`, encodes it without rule
+    /// `removed`, sharing every literal of `base` that the removal cannot change.
+    pub fn world(&mut self, p: &Policy, ix: &Index, base: Option<(&World, RuleId)>) -> World {
+        let cone = self.cone;
+        let (nf, nr) = (cone.facts.len(), cone.rules.len());
         let mut w = World {
             fact: self
                 .facts
                 .iter()
-                .map(|e| {
-                    if let FactEnc::Bool(l) = e {
-                        Some(*l)
-                    } else {
-                        None
-                    }
+                .map(|e| match e {
+                    FactEnc::Bool(l) => Some(*l),
+                    _ => None,
                 })
                 .collect(),
-            fire: vec![!self.truth; p.rules.len()],
+            fire: vec![!self.truth; nr],
         };
-        let mut done = vec![false; p.rules.len()];
-        let concluders = concluders(p);
-        for &f in p.derivation_order() {
-            if let Some((b, _)) = base.filter(|_| !affected.0[f]) {
-                w.fact[f] = b.fact[f];
+        // What the removal can change: the rule, the facts it derives, the rules that read
+        // them, and so on downstream (inside the cone).
+        let (mut fact_changes, mut rule_changes) = (vec![true; nf], vec![true; nr]);
+        let removed = base.map(|(_, r)| r);
+        if let Some((b, r)) = base {
+            w = b.clone();
+            fact_changes.fill(false);
+            rule_changes.fill(false);
+            let mut stack = vec![r];
+            rule_changes[self.rule(r)] = true;
+            while let Some(x) = stack.pop() {
+                for c in &p.rules[x].conclusions {
+                    if let crate::model::Target::Fact(f) = c.target
+                        && self.locals.fact[f] != NONE
+                    {
+                        let lf = self.fact(f);
+                        if fact_changes[lf] {
+                            continue;
+                        }
+                        fact_changes[lf] = true;
+                        for &y in &ix.users[f] {
+                            if self.in_cone(y) && !rule_changes[self.rule(y)] {
+                                rule_changes[self.rule(y)] = true;
+                                stack.push(y);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut done = vec![false; nr];
+        for &f in &cone.derived {
+            if !fact_changes[self.fact(f)] {
                 continue;
             }
             let mut lits = Vec::new();
-            for &r in &concluders[f] {
-                self.fire(p, r, &mut w, &mut done, base, removed, &affected.1);
-                lits.push(w.fire[r]);
+            for &r in &ix.concluders[f] {
+                self.fire(p, r, &mut w, &mut done, removed, &rule_changes);
+                lits.push(w.fire[self.rule(r)]);
             }
-            w.fact[f] = Some(self.or(&lits));
+            let lf = self.fact(f);
+            w.fact[lf] = Some(self.or(&lits));
         }
-        for r in 0..p.rules.len() {
-            self.fire(p, r, &mut w, &mut done, base, removed, &affected.1);
+        for &r in &cone.rules {
+            self.fire(p, r, &mut w, &mut done, removed, &rule_changes);
         }
         w
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn fire(
         &mut self,
         p: &Policy,
         r: RuleId,
         w: &mut World,
         done: &mut [bool],
-        base: Option<(&World, RuleId)>,
         removed: Option<RuleId>,
-        affected: &[bool],
+        changes: &[bool],
     ) {
-        if done[r] {
+        let lr = self.rule(r);
+        if done[lr] || !changes[lr] {
             return;
         }
-        done[r] = true;
-        w.fire[r] = match base {
-            _ if removed == Some(r) => !self.truth,
-            Some((b, _)) if !affected[r] => b.fire[r],
-            _ => match &p.rules[r].kind {
+        done[lr] = true;
+        w.fire[lr] = if removed == Some(r) {
+            !self.truth
+        } else {
+            match &p.rules[r].kind {
                 RuleKind::Conditional { when, unless } => {
                     let a = when.as_ref().map_or(self.truth, |c| self.cond(c, w));
                     let u = unless.as_ref().map_or(!self.truth, |c| self.cond(c, w));
                     self.and(&[a, !u])
                 }
                 RuleKind::Requirement { condition } => !self.cond(condition, w),
-            },
+            }
         };
+    }
+
+    /// The literal of a rule's firing in a world.
+    pub fn fires(&self, w: &World, r: RuleId) -> Lit {
+        w.fire[self.rule(r)]
     }
 
     /// Steps 3 to 6 for one action in a world, leaving out rule `removed`.
     pub fn action(
         &mut self,
         p: &Policy,
+        ix: &Index,
         a: ActionId,
         w: &World,
         removed: Option<RuleId>,
     ) -> ActionEnc {
-        let on_a: Vec<(RuleId, Modality)> = conclusions_on(p, a)
-            .into_iter()
+        let on_a: Vec<(RuleId, Modality)> = ix.on_action[a]
+            .iter()
+            .copied()
             .filter(|&(r, _)| Some(r) != removed)
             .collect();
         let mut kept4 = Vec::with_capacity(on_a.len());
         for &(r, m) in &on_a {
-            let mut lits = vec![w.fire[r]];
-            let mut winners: Vec<RuleId> = on_a
-                .iter()
-                .map(|&(x, _)| x)
-                .filter(|&x| p.overrides(x, r))
-                .collect();
-            winners.dedup();
-            lits.extend(winners.iter().map(|&x| !w.fire[x]));
+            let mut lits = vec![self.fires(w, r)];
+            if p.is_overridden(r) {
+                let mut winners: Vec<RuleId> = on_a
+                    .iter()
+                    .map(|&(x, _)| x)
+                    .filter(|&x| p.overrides(x, r))
+                    .collect();
+                winners.dedup();
+                lits.extend(winners.iter().map(|&x| !self.fires(w, x)));
+            }
             kept4.push((r, m, self.and(&lits)));
         }
         let reqs: Vec<Lit> = kept4
@@ -368,118 +459,39 @@ impl<S: SolveIncremental + Default> Encoder<S> {
         }
     }
 
-    /// The case of the last satisfiable query.
+    /// A literal's value in the model of the last satisfiable query.
+    pub fn value(&self, l: Lit) -> bool {
+        matches!(self.solver.lit_val(l), Ok(TernaryVal::True))
+    }
+
+    /// The case of the last satisfiable query; facts outside the cone take their first value
+    /// (false, the first variant, the lower bound): they cannot change what the cone decides.
     pub fn witness(&self, p: &Policy) -> Case {
-        let val = |l: Lit| matches!(self.solver.lit_val(l), Ok(TernaryVal::True));
-        let values = self
+        let mut values: Vec<Value> = p
             .facts
             .iter()
-            .enumerate()
-            .map(|(f, e)| match e {
-                FactEnc::Bool(l) => Value::Bool(!p.facts[f].derived && val(*l)),
+            .map(|f| match &f.ty {
+                FactType::Bool => Value::Bool(false),
+                FactType::Enum(_) => Value::Enum(0),
+                FactType::Int { lo, .. } => Value::Int(*lo),
+            })
+            .collect();
+        for (i, &f) in self.cone.facts.iter().enumerate() {
+            values[f] = match &self.facts[i] {
+                FactEnc::Bool(l) => Value::Bool(!p.facts[f].derived && self.value(*l)),
                 FactEnc::Enum(lits) => {
-                    Value::Enum(lits.iter().position(|&l| val(l)).unwrap_or(0) as u32)
+                    Value::Enum(lits.iter().position(|&l| self.value(l)).unwrap_or(0) as u32)
                 }
                 FactEnc::Int { lo, thresholds } => Value::Int(
                     thresholds
                         .iter()
-                        .filter(|(_, l)| val(*l))
+                        .filter(|(_, l)| self.value(*l))
                         .map(|(t, _)| *t)
                         .max()
                         .unwrap_or(*lo),
                 ),
-            })
-            .collect();
+            };
+        }
         Case { values }
     }
-}
-
-/// The thresholds `t` (with `lo < t <= hi`) at which each integer fact's comparisons can change.
-fn thresholds(p: &Policy) -> Vec<Vec<i64>> {
-    let mut out = vec![Vec::new(); p.facts.len()];
-    fn walk(c: &Cond, out: &mut Vec<Vec<i64>>) {
-        match c {
-            Cond::Compare(f, _, n) => {
-                out[*f].push(*n);
-                if let Some(m) = n.checked_add(1) {
-                    out[*f].push(m);
-                }
-            }
-            Cond::Not(x) => walk(x, out),
-            Cond::And(xs) | Cond::Or(xs) => xs.iter().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    for r in &p.rules {
-        match &r.kind {
-            RuleKind::Conditional { when, unless } => {
-                when.iter().chain(unless).for_each(|c| walk(c, &mut out))
-            }
-            RuleKind::Requirement { condition } => walk(condition, &mut out),
-        }
-    }
-    for (f, ts) in out.iter_mut().enumerate() {
-        if let FactType::Int { lo, hi } = p.facts[f].ty {
-            ts.retain(|&t| t > lo && t <= hi);
-            ts.sort_unstable();
-            ts.dedup();
-        }
-    }
-    out
-}
-
-/// For each fact, the rules that conclude it.
-pub fn concluders(p: &Policy) -> Vec<Vec<RuleId>> {
-    let mut out = vec![Vec::new(); p.facts.len()];
-    for (r, rule) in p.rules.iter().enumerate() {
-        for c in &rule.conclusions {
-            if let Target::Fact(f) = c.target
-                && !out[f].contains(&r)
-            {
-                out[f].push(r);
-            }
-        }
-    }
-    out
-}
-
-/// The conclusions on an action, in source order.
-pub fn conclusions_on(p: &Policy, a: ActionId) -> Vec<(RuleId, Modality)> {
-    let mut out = Vec::new();
-    for (r, rule) in p.rules.iter().enumerate() {
-        for c in &rule.conclusions {
-            if let Target::Action(x, m) = c.target
-                && x == a
-            {
-                out.push((r, m));
-            }
-        }
-    }
-    out
-}
-
-/// The derived facts and rules whose value can change when rule `r` is deleted.
-pub fn affected_by(p: &Policy, r: RuleId) -> (Vec<bool>, Vec<bool>) {
-    let mut facts = vec![false; p.facts.len()];
-    let mut rules = vec![false; p.rules.len()];
-    rules[r] = true;
-    let mut stack = vec![r];
-    while let Some(x) = stack.pop() {
-        for c in &p.rules[x].conclusions {
-            if let Target::Fact(f) = c.target
-                && !facts[f]
-            {
-                facts[f] = true;
-                for (y, rule) in p.rules.iter().enumerate() {
-                    let mut mentions = false;
-                    rule.for_each_fact(&mut |g| mentions |= g == f);
-                    if mentions && !rules[y] {
-                        rules[y] = true;
-                        stack.push(y);
-                    }
-                }
-            }
-        }
-    }
-    (facts, rules)
 }

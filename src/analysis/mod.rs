@@ -4,6 +4,8 @@
 mod directives;
 mod encode;
 mod findings;
+mod index;
+mod messages;
 
 pub use directives::{Directive, directives};
 

@@ -1,0 +1,177 @@
+//! What the analysis looks up again and again, computed once: who concludes what, which
+//! rules read which facts, and the cone of influence of each action and derived fact.
+
+use crate::model::{ActionId, Cond, FactId, FactType, Modality, Policy, RuleId, RuleKind, Target};
+
+#[derive(Clone, Debug)]
+pub struct Index {
+    /// Per fact: the rules that conclude it, in source order.
+    pub concluders: Vec<Vec<RuleId>>,
+    /// Per action: the conclusions on it, in source order.
+    pub on_action: Vec<Vec<(RuleId, Modality)>>,
+    /// Per rule: the facts its condition mentions, once each.
+    pub mentions: Vec<Vec<FactId>>,
+    /// Per fact: the rules whose condition mentions it.
+    pub users: Vec<Vec<RuleId>>,
+    /// Per rule: the actions it concludes on, ascending.
+    pub actions_of: Vec<Vec<ActionId>>,
+    /// Per rule: whether it concludes a (derived) fact.
+    pub derives: Vec<bool>,
+    /// Per integer fact: the thresholds `t` (`lo < t <= hi`) where its comparisons change.
+    pub thresholds: Vec<Vec<i64>>,
+    /// Per derived fact: its place in the derivation order.
+    pub derive_pos: Vec<usize>,
+}
+
+impl Index {
+    pub fn new(p: &Policy) -> Self {
+        let (nf, nr) = (p.facts.len(), p.rules.len());
+        let mut ix = Index {
+            concluders: vec![Vec::new(); nf],
+            on_action: vec![Vec::new(); p.actions.len()],
+            mentions: Vec::with_capacity(nr),
+            users: vec![Vec::new(); nf],
+            actions_of: vec![Vec::new(); nr],
+            derives: vec![false; nr],
+            thresholds: thresholds(p),
+            derive_pos: vec![usize::MAX; nf],
+        };
+        for (r, rule) in p.rules.iter().enumerate() {
+            for c in &rule.conclusions {
+                match c.target {
+                    Target::Fact(f) => {
+                        ix.derives[r] = true;
+                        if ix.concluders[f].last() != Some(&r) {
+                            ix.concluders[f].push(r);
+                        }
+                    }
+                    Target::Action(a, m) => {
+                        ix.on_action[a].push((r, m));
+                        if !ix.actions_of[r].contains(&a) {
+                            ix.actions_of[r].push(a);
+                        }
+                    }
+                }
+            }
+            ix.actions_of[r].sort_unstable();
+            let mut m = Vec::new();
+            rule.for_each_fact(&mut |f| {
+                if !m.contains(&f) {
+                    m.push(f);
+                }
+            });
+            for &f in &m {
+                ix.users[f].push(r);
+            }
+            ix.mentions.push(m);
+        }
+        for (i, &f) in p.derivation_order().iter().enumerate() {
+            ix.derive_pos[f] = i;
+        }
+        ix
+    }
+}
+
+/// The part of the policy that decides one action or derived fact: the rules that conclude
+/// on it, the derived facts their conditions read, the rules that conclude those, and so on.
+#[derive(Clone, Debug, Default)]
+pub struct Cone {
+    /// Ascending (source order).
+    pub rules: Vec<RuleId>,
+    /// Derived facts in derivation order.
+    pub derived: Vec<FactId>,
+    /// Every fact the cone's conditions mention, ascending. (A fact a rule of the cone
+    /// derives but no rule of it reads is not in the cone: it cannot change its target.)
+    pub facts: Vec<FactId>,
+}
+
+/// Marks reused from cone to cone, so that building a cone costs its own size.
+#[derive(Clone, Debug)]
+pub struct Marks {
+    stamp: u32,
+    rule: Vec<u32>,
+    fact: Vec<u32>,
+}
+
+impl Marks {
+    pub fn new(p: &Policy) -> Self {
+        Marks {
+            stamp: 0,
+            rule: vec![0; p.rules.len()],
+            fact: vec![0; p.facts.len()],
+        }
+    }
+}
+
+impl Cone {
+    /// The cone of the rules `seeds`.
+    pub fn of(p: &Policy, ix: &Index, seeds: &[RuleId], marks: &mut Marks) -> Cone {
+        marks.stamp += 1;
+        let stamp = marks.stamp;
+        let mut cone = Cone::default();
+        let mut stack: Vec<RuleId> = Vec::new();
+        for &r in seeds {
+            if marks.rule[r] != stamp {
+                marks.rule[r] = stamp;
+                stack.push(r);
+            }
+        }
+        while let Some(r) = stack.pop() {
+            cone.rules.push(r);
+            for &f in &ix.mentions[r] {
+                if marks.fact[f] == stamp {
+                    continue;
+                }
+                marks.fact[f] = stamp;
+                cone.facts.push(f);
+                if p.facts[f].derived {
+                    cone.derived.push(f);
+                    for &q in &ix.concluders[f] {
+                        if marks.rule[q] != stamp {
+                            marks.rule[q] = stamp;
+                            stack.push(q);
+                        }
+                    }
+                }
+            }
+        }
+        cone.rules.sort_unstable();
+        cone.facts.sort_unstable();
+        cone.derived.sort_unstable_by_key(|&f| ix.derive_pos[f]);
+        cone
+    }
+}
+
+/// The thresholds `t` (with `lo < t <= hi`) at which each integer fact's comparisons can change.
+fn thresholds(p: &Policy) -> Vec<Vec<i64>> {
+    let mut out = vec![Vec::new(); p.facts.len()];
+    fn walk(c: &Cond, out: &mut Vec<Vec<i64>>) {
+        match c {
+            Cond::Compare(f, _, n) => {
+                out[*f].push(*n);
+                if let Some(m) = n.checked_add(1) {
+                    out[*f].push(m);
+                }
+            }
+            Cond::Not(x) => walk(x, out),
+            Cond::And(xs) | Cond::Or(xs) => xs.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    for r in &p.rules {
+        match &r.kind {
+            RuleKind::Conditional { when, unless } => {
+                when.iter().chain(unless).for_each(|c| walk(c, &mut out))
+            }
+            RuleKind::Requirement { condition } => walk(condition, &mut out),
+        }
+    }
+    for (f, ts) in out.iter_mut().enumerate() {
+        if let FactType::Int { lo, hi } = p.facts[f].ty {
+            ts.retain(|&t| t > lo && t <= hi);
+            ts.sort_unstable();
+            ts.dedup();
+        }
+    }
+    out
+}

@@ -1,0 +1,197 @@
+//! The findings as diagnostics: messages, labels, help and the machine-readable fields.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{ActionId, Case, Policy, RuleId, RuleKind, Target};
+
+pub fn never_fires(p: &Policy, r: RuleId) -> Diagnostic {
+    let rule = &p.rules[r];
+    let mut d = Diagnostic::new(Code::NeverFires, format!("rule `{}` never fires", rule.id))
+        .primary(rule.name_span, "fires in no valid case")
+        .help("no case satisfies its condition: fix the condition, or delete the rule");
+    d.rules = vec![rule.id.clone()];
+    d
+}
+
+/// Whether `always-fires` applies to a rule: it has a condition, or is a requirement.
+pub fn conditional(p: &Policy, r: RuleId) -> bool {
+    match &p.rules[r].kind {
+        RuleKind::Conditional { when, unless } => when.is_some() || unless.is_some(),
+        RuleKind::Requirement { .. } => true,
+    }
+}
+
+pub fn always_fires(p: &Policy, r: RuleId) -> Diagnostic {
+    let rule = &p.rules[r];
+    let what = if rule.is_requirement() {
+        "its condition fails in every valid case, so it always forbids"
+    } else {
+        "its condition holds in every valid case"
+    };
+    let mut d = Diagnostic::new(
+        Code::AlwaysFires,
+        format!("rule `{}` fires in every case", rule.id),
+    )
+    .primary(rule.name_span, "fires in every valid case")
+    .help(format!(
+        "{what}: drop the condition, or add the restriction it is missing"
+    ));
+    d.rules = vec![rule.id.clone()];
+    d
+}
+
+pub fn conflict(p: &Policy, a: ActionId, r1: RuleId, r2: RuleId, case: &Case) -> Diagnostic {
+    let (id1, id2) = (p.rules[r1].id.clone(), p.rules[r2].id.clone());
+    let name = &p.actions[a].name;
+    let span_on = |r: RuleId| {
+        p.rules[r]
+            .conclusions
+            .iter()
+            .find(|c| matches!(c.target, Target::Action(x, _) if x == a))
+            .map_or(p.rules[r].name_span, |c| c.span)
+    };
+    let block = p.case_text(
+        &format!("{id1} against {id2}"),
+        case,
+        &[(name.clone(), "conflict".into())],
+    );
+    let named = p.rules[r1].named && p.rules[r2].named;
+    let fix = if named {
+        format!(
+            "add `overrides {id1}` to rule `{id2}` (or the reverse) to say which wins, or narrow a condition so both cannot hold"
+        )
+    } else {
+        "name both rules and add an `overrides` to say which wins, or narrow a condition so both cannot hold".to_string()
+    };
+    let mut d = Diagnostic::new(
+        Code::Conflict,
+        format!("rules `{id1}` and `{id2}` conflict on `{name}`"),
+    )
+    .primary(span_on(r2), format!("`{id2}` concludes this"))
+    .secondary(span_on(r1), format!("`{id1}` concludes the opposite"))
+    .help(format!(
+        "both hold in this case:\n{}\n{fix}",
+        indent(&block)
+    ));
+    d.action = Some(name.clone());
+    d.rules = vec![id1, id2];
+    d.witness = Some(p.case_literals(case));
+    d
+}
+
+pub fn shadowed(p: &Policy, r: RuleId, removers: &[RuleId], case: &Case) -> Diagnostic {
+    let rule = &p.rules[r];
+    let names: Vec<String> = removers.iter().map(|&w| p.rules[w].id.clone()).collect();
+    let list = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut d = Diagnostic::new(
+        Code::ShadowedRule,
+        format!(
+            "rule `{}` is shadowed: whenever it fires, {list} {} its conclusions",
+            rule.id,
+            if removers.len() == 1 {
+                "removes"
+            } else {
+                "remove"
+            }
+        ),
+    )
+    .primary(rule.name_span, "its conclusions never take effect");
+    for &w in removers {
+        d = d.secondary(p.rules[w].name_span, "removes them");
+    }
+    let block = p.case_text(&format!("{} fires", rule.id), case, &[]);
+    d = d.help(format!(
+        "it fires, for example, here, yet decides nothing:\n{}\ndelete the rule, or narrow the rules that remove it",
+        indent(&block)
+    ));
+    d.rules = std::iter::once(rule.id.clone()).chain(names).collect();
+    d.witness = Some(p.case_literals(case));
+    d
+}
+
+pub fn redundant(p: &Policy, r: RuleId) -> Diagnostic {
+    let rule = &p.rules[r];
+    let mut d = Diagnostic::new(Code::RedundantRule, format!("rule `{}` is redundant", rule.id))
+        .primary(rule.name_span, "deleting it changes nothing")
+        .help("no verdict and no derived fact changes without it in any valid case: delete it, or fix the rules that already decide its cases");
+    d.rules = vec![rule.id.clone()];
+    d
+}
+
+pub fn unused(p: &Policy, out: &mut Vec<Diagnostic>) {
+    let mut used = vec![false; p.facts.len()];
+    let mut concluded = vec![false; p.actions.len()];
+    for rule in &p.rules {
+        rule.for_each_fact(&mut |f| used[f] = true);
+        for c in &rule.conclusions {
+            if let Target::Action(a, _) = c.target {
+                concluded[a] = true;
+            }
+        }
+    }
+    for f in p.input_facts().filter(|&f| !used[f]) {
+        let fact = &p.facts[f];
+        let mut d = Diagnostic::new(
+            Code::UnusedFact,
+            format!("fact `{}` is never used", fact.name),
+        )
+        .primary(fact.span, "no condition mentions it")
+        .help("use it in a rule's condition, or remove the declaration");
+        d.name = Some(fact.name.clone());
+        out.push(d);
+    }
+    for (a, action) in p.actions.iter().enumerate().filter(|(a, _)| !concluded[*a]) {
+        let _ = a;
+        let mut d = Diagnostic::new(
+            Code::UnusedAction,
+            format!("action `{}` is never decided", action.name),
+        )
+        .primary(action.span, "no rule concludes on it")
+        .help(match action.default {
+            Some(_) => "every case gets its default verdict: add a rule, or remove the action",
+            None => "every case leaves it undecided: add a rule, or remove the action",
+        });
+        d.name = Some(action.name.clone());
+        out.push(d);
+    }
+    for (r, rule) in p.rules.iter().enumerate() {
+        for (&q, &span) in rule.overrides.iter().zip(&rule.override_spans) {
+            let acts = |x: RuleId| -> Vec<usize> {
+                p.rules[x]
+                    .conclusions
+                    .iter()
+                    .filter_map(|c| match c.target {
+                        Target::Action(a, _) => Some(a),
+                        Target::Fact(_) => None,
+                    })
+                    .collect()
+            };
+            let (mine, theirs) = (acts(r), acts(q));
+            if mine.iter().any(|a| theirs.contains(a)) {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                Code::UselessOverride,
+                format!(
+                    "`{}` overrides `{}`, but they decide no action in common",
+                    rule.id, p.rules[q].id
+                ),
+            )
+            .primary(span, "overrides nothing")
+            .secondary(p.rules[q].name_span, "decides other actions")
+            .help("an override only removes conclusions on the same action: remove it");
+            d.rules = vec![rule.id.clone(), p.rules[q].id.clone()];
+            out.push(d);
+        }
+    }
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
