@@ -1,0 +1,119 @@
+//! `cargo bench`: the figures of docs/performance.md.
+//!
+//! - `check/doctrine`: parse and check the bundled doctrine;
+//! - `eval/doctrine/*`: evaluate cases in process, one core;
+//! - `eval/jsonl-1m`: the `deontic eval` process over 1,000,000 JSON Lines cases;
+//! - `lint/*`: the analysis of the doctrine and of generated policies of 1,000 and 10,000
+//!   rules.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use deontic::eval::Evaluator;
+use deontic::{Policy, synth};
+use std::hint::black_box;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const DOCTRINE: &str = include_str!("../policies/nl-cyber-response.policy");
+
+fn doctrine() -> Policy {
+    Policy::parse("nl-cyber-response.policy", DOCTRINE).unwrap()
+}
+
+fn check(c: &mut Criterion) {
+    c.bench_function("check/doctrine", |b| {
+        b.iter(|| Policy::parse("nl-cyber-response.policy", black_box(DOCTRINE)).unwrap())
+    });
+}
+
+fn eval(c: &mut Criterion) {
+    let p = doctrine();
+    let mut g = c.benchmark_group("eval/doctrine");
+    // The quick-start case of the README, again and again.
+    let one = deontic::eval::input::case_from_given(
+        &p,
+        "cyberattack,threat_to_national_security,attacker=state,last_resort,hostile_action_to_avert,cabinet_decision",
+    )
+    .unwrap();
+    let mut ev = Evaluator::new(&p);
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("one case", |b| {
+        b.iter(|| {
+            ev.evaluate(black_box(&one));
+            black_box(ev.verdict(0))
+        })
+    });
+    // 4,096 random valid cases in turn, so that no branch is learnt.
+    let cases = synth::cases(&p, 4096, 1);
+    g.throughput(Throughput::Elements(cases.len() as u64));
+    g.bench_function("varied cases", |b| {
+        b.iter(|| {
+            for case in &cases {
+                ev.evaluate(case);
+                black_box(ev.verdict(4));
+            }
+        })
+    });
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("Policy::evaluate", |b| {
+        b.iter(|| black_box(p.evaluate(black_box(&one))))
+    });
+    g.finish();
+}
+
+fn eval_process(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("doctrine.policy");
+    std::fs::write(&policy, DOCTRINE).unwrap();
+    let p = doctrine();
+    let cases = dir.path().join("cases.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&cases).unwrap());
+    for block in 0..100 {
+        for case in synth::cases(&p, 10_000, block) {
+            writeln!(f, "{}", synth::case_json(&p, &case)).unwrap();
+        }
+    }
+    f.flush().unwrap();
+    drop(f);
+    let mut g = c.benchmark_group("eval");
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    g.throughput(Throughput::Elements(1_000_000));
+    g.bench_function("jsonl-1m", |b| {
+        b.iter(|| {
+            let status = Command::new(env!("CARGO_BIN_EXE_deontic"))
+                .arg("eval")
+                .arg(&policy)
+                .arg(&cases)
+                .args(["--format", "json"])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        })
+    });
+    g.finish();
+}
+
+fn lint(c: &mut Criterion) {
+    let p = doctrine();
+    let mut g = c.benchmark_group("lint");
+    g.bench_function("doctrine", |b| {
+        b.iter(|| deontic::analysis::lint(black_box(&p)).unwrap())
+    });
+    for (rules, secs) in [(1000, 10), (10_000, 60)] {
+        let p = Policy::parse("synth.policy", synth::policy(rules, 1)).unwrap();
+        g.sample_size(10)
+            .measurement_time(Duration::from_secs(secs));
+        g.bench_function(format!("synth-{rules}"), |b| {
+            b.iter_batched(
+                || (),
+                |()| deontic::analysis::lint(&p).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, check, eval, eval_process, lint);
+criterion_main!(benches);
