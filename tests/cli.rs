@@ -163,7 +163,11 @@ fn check_a_file_that_is_not_utf8() {
     let r = run(&["check", file.to_str().unwrap()]);
     assert_exit(&r, 1);
     assert!(r.stdout.contains("syntax-error"), "{}", r.stdout);
-    assert!(r.stdout.contains("the file is not UTF-8 text"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("the file is not UTF-8 text"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("invalid byte `0xe9`"), "{}", r.stdout);
     assert!(r.stdout.contains("latin1.policy:1:9"), "{}", r.stdout);
 }
