@@ -21,7 +21,9 @@ struct Job {
     seq: u64,
     /// The number of the chunk's first case.
     first: usize,
+    /// The chunk is `data[..len]`.
     data: Vec<u8>,
+    len: usize,
 }
 
 struct Done {
@@ -120,22 +122,24 @@ fn coordinate(
             }
             *next_write += 1;
             *in_flight -= 1;
-            let mut data = d.data;
-            data.clear();
-            spare.push(data);
+            spare.push(d.data);
         }
         Ok(())
     };
     loop {
         while !eof && in_flight < max_in_flight {
             let mut data = spare.pop().unwrap_or_default();
-            eof = read_chunk(rest, &mut carry, &mut data)?;
-            if !data.is_empty() {
-                let cases = count_cases(&data);
+            let len;
+            (len, eof) = read_chunk(rest, &mut carry, &mut data)?;
+            if len == 0 {
+                spare.push(data);
+            } else {
+                let cases = count_cases(&data[..len]);
                 jobs.send(Job {
                     seq,
                     first: number,
                     data,
+                    len,
                 })
                 .map_err(|_| io::Error::other("an evaluation worker stopped"))?;
                 number += cases;
@@ -159,42 +163,50 @@ fn coordinate(
     Ok(invalid)
 }
 
-/// Fills `data` with `carry` and then whole lines read from `r`, up to about [`CHUNK`]
-/// bytes; what follows the last line break goes back to `carry`. Returns whether the input
-/// has ended (then `data` takes everything, a last line without a break included).
-fn read_chunk(r: &mut dyn Read, carry: &mut Vec<u8>, data: &mut Vec<u8>) -> io::Result<bool> {
-    data.clear();
-    data.append(carry);
+/// Fills `data` with `carry` and then whole lines read from `r`, as many as one read gives
+/// (about [`CHUNK`] bytes from a file; what has come, from a pipe); what follows the last line break goes back to `carry`. Returns the length of the
+/// chunk in `data`, and whether the input has ended (then the chunk takes everything, a last
+/// line without a break included). `data` is kept at its full size from chunk to chunk, so
+/// that it is zeroed once, not for every read.
+fn read_chunk(
+    r: &mut dyn Read,
+    carry: &mut Vec<u8>,
+    data: &mut Vec<u8>,
+) -> io::Result<(usize, bool)> {
+    let room = CHUNK.max(carry.len()) + (64 << 10);
+    if data.len() < room {
+        data.resize(room, 0);
+    }
+    let mut len = carry.len();
+    data[..len].copy_from_slice(carry);
+    carry.clear();
     let mut eof = false;
-    while data.len() < CHUNK {
-        let len = data.len();
-        data.resize(len + (CHUNK - len).max(64 * 1024), 0);
+    // The carry holds no line break; read until one comes (a line longer than the buffer
+    // grows it), or the input ends.
+    loop {
+        if data.len() - len < (16 << 10) {
+            data.resize(len + (64 << 10), 0);
+        }
         match r.read(&mut data[len..]) {
             Ok(0) => {
-                data.truncate(len);
                 eof = true;
                 break;
             }
             Ok(n) => {
-                data.truncate(len + n);
-                // Evaluate what has come rather than wait for a full chunk: input typed or
-                // piped slowly is answered line by line.
-                if memchr::memchr(b'\n', &data[len..]).is_some() {
+                len += n;
+                if memchr::memchr(b'\n', &data[len - n..len]).is_some() {
                     break;
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => data.truncate(len),
-            Err(e) => {
-                data.truncate(len);
-                return Err(e);
-            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
-    if !eof && let Some(end) = memchr::memrchr(b'\n', data) {
-        carry.extend_from_slice(&data[end + 1..]);
-        data.truncate(end + 1);
+    if !eof && let Some(end) = memchr::memrchr(b'\n', &data[..len]) {
+        carry.extend_from_slice(&data[end + 1..len]);
+        len = end + 1;
     }
-    Ok(eof)
+    Ok((len, eof))
 }
 
 /// The cases in a chunk: its non-blank lines.
@@ -259,11 +271,11 @@ impl<'a> Worker<'a> {
     }
 
     fn chunk(&mut self, job: Job) -> Done {
-        let mut out = Vec::with_capacity(job.data.len() * 3);
+        let mut out = Vec::with_capacity(job.len * 3);
         let mut invalid = false;
         let mut not_utf8 = false;
         let mut n = job.first;
-        for line in lines(&job.data) {
+        for line in lines(&job.data[..job.len]) {
             let Ok(text) = std::str::from_utf8(line) else {
                 not_utf8 = true;
                 break;
@@ -342,18 +354,23 @@ mod tests {
     fn chunks_end_at_line_breaks() {
         let text = b"a\nbb\n\nccc".repeat(200_000);
         let mut r: &[u8] = &text;
-        let (mut carry, mut all) = (Vec::new(), Vec::new());
+        let (mut carry, mut all, mut data) = (Vec::new(), Vec::new(), Vec::new());
         loop {
-            let mut data = Vec::new();
-            let eof = read_chunk(&mut r, &mut carry, &mut data).unwrap();
-            assert!(eof || data.ends_with(b"\n"));
-            assert!(data.len() <= CHUNK + 64 * 1024 + 16);
-            all.extend_from_slice(&data);
+            let (len, eof) = read_chunk(&mut r, &mut carry, &mut data).unwrap();
+            assert!(eof || data[..len].ends_with(b"\n"));
+            assert!(len <= CHUNK + (64 << 10));
+            assert!(eof || len > 0);
+            all.extend_from_slice(&data[..len]);
             if eof {
                 break;
             }
         }
         assert_eq!(all, text);
         assert_eq!(count_cases(b"{}\n\n  \n{}\n{}"), 3);
+        // A line longer than a chunk stays whole.
+        let long = [vec![b'x'; 3 * CHUNK], b"\nshort\n".to_vec()].concat();
+        let mut r: &[u8] = &long;
+        let (len, _) = read_chunk(&mut r, &mut carry, &mut data).unwrap();
+        assert!(data[..len].starts_with(&long[..3 * CHUNK + 1]) && data[..len].ends_with(b"\n"));
     }
 }

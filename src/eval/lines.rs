@@ -123,9 +123,18 @@ impl FlatCases {
         let mut hint = 0;
         if !r.eat(b'}') {
             loop {
-                let Some(key) = r.string() else { return false };
-                let Some(k) = self.lookup(key, hint) else {
-                    return false;
+                // Most often the key is the next fact in declaration order: compare it in
+                // place. (Names never hold a quote or a backslash, so a name followed by a
+                // quote is the whole string.)
+                let k = match self.inputs.get(hint).filter(|i| r.exact(&i.name)) {
+                    Some(_) => hint,
+                    None => {
+                        let Some(key) = r.string() else { return false };
+                        let Some(k) = self.lookup(key, hint) else {
+                            return false;
+                        };
+                        k
+                    }
                 };
                 hint = k + 1;
                 if seen[k / 64] >> (k % 64) & 1 == 1 {
@@ -141,8 +150,7 @@ impl FlatCases {
                         None => return false,
                     },
                     Kind::Enum { slot, variants } => {
-                        let Some(v) = r.string() else { return false };
-                        let Some(i) = variants.iter().position(|x| **x == *v) else {
+                        let Some(i) = variants.iter().position(|x| r.exact(x)) else {
                             return false;
                         };
                         ev.set_value(*slot, i as i64);
@@ -189,6 +197,21 @@ impl<'a> Bytes<'a> {
         self.skip_ws();
         if self.b.get(self.i) == Some(&c) {
             self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skips white space, then the string `"s"` if it is next (`s` holds no quote and no
+    /// backslash).
+    #[inline]
+    fn exact(&mut self, s: &[u8]) -> bool {
+        self.skip_ws();
+        let rest = &self.b[self.i..];
+        let n = s.len();
+        if rest.len() > n + 1 && rest[0] == b'"' && rest[n + 1] == b'"' && rest[1..=n] == *s {
+            self.i += n + 2;
             true
         } else {
             false

@@ -86,9 +86,18 @@ impl<'p> Evaluator<'p> {
 
     /// Loads a case's input facts.
     pub fn load(&mut self, case: &Case) {
-        self.clear();
-        for (f, &v) in case.values.iter().enumerate() {
-            self.set(f, v);
+        let prog = self.prog;
+        self.bits.fill(0);
+        for &(f, b) in &prog.input_bits {
+            let on = u64::from(case.values[f as usize] == Value::Bool(true));
+            self.bits[b as usize / 64] |= on << (b % 64);
+        }
+        for &(f, s) in &prog.input_values {
+            self.values[s as usize] = match case.values[f as usize] {
+                Value::Enum(v) => i64::from(v),
+                Value::Int(v) => v,
+                Value::Bool(_) => 0,
+            };
         }
     }
 
@@ -105,14 +114,12 @@ impl<'p> Evaluator<'p> {
             self.set_bit(b, false);
         }
         self.fired.fill(0);
-        for &r in &prog.order {
-            let r = r as usize;
-            if self.holds(prog.entry[r]) {
-                self.fired[r / 64] |= 1 << (r % 64);
-                let sets = &prog.sets[prog.sets_at[r] as usize..prog.sets_at[r + 1] as usize];
-                for &b in sets {
-                    self.bits[b as usize / 64] |= 1 << (b % 64);
-                }
+        for step in &prog.steps {
+            let fires = u64::from(self.holds(step.entry));
+            let r = step.rule as usize;
+            self.fired[r / 64] |= fires << (r % 64);
+            for &b in &prog.sets[step.sets.0 as usize..step.sets.1 as usize] {
+                self.bits[b as usize / 64] |= fires << (b % 64);
             }
         }
         self.by.clear();
@@ -127,6 +134,13 @@ impl<'p> Evaluator<'p> {
         let code: &[Branch] = &self.prog.code;
         while pc < NO {
             let b = code[pc as usize];
+            // Bool facts are the common test: a branch the predictor learns, before the
+            // jump table.
+            if let Test::Bit(i) = b.test {
+                let t = self.bits[i as usize / 64] >> (i % 64) & 1 == 1;
+                pc = if t { b.yes } else { b.no };
+                continue;
+            }
             let t = match b.test {
                 Test::Bit(i) => self.bits[i as usize / 64] >> (i % 64) & 1 == 1,
                 Test::Mask(s, m) => {
@@ -244,48 +258,35 @@ impl<'p> Evaluator<'p> {
         for (i, &r) in rules.iter().enumerate() {
             k |= (self.fired[r as usize / 64] >> (r % 64) & 1) << i;
         }
-        let m = code.masks as usize;
-        let [may, must, must_not, req] = [
-            prog.masks[m],
-            prog.masks[m + 1],
-            prog.masks[m + 2],
-            prog.masks[m + 3],
-        ];
-        let verdict = if k == 0 {
+        let [may, must, must_not, req] = code.small;
+        // Branch-free: which conclusions remain does not show in the control flow, so that
+        // varied cases cost what a repeated one does.
+        let (from, to) = code.overridden;
+        let mut removed = 0u64;
+        for o in &prog.overriders[from as usize..to as usize] {
+            // One word: the overriders are the one mask.
+            let over = prog.sparse[o.from as usize].1;
+            removed |= (k >> o.index & u64::from(k & over != 0)) << o.index;
+        }
+        k &= !removed;
+        k &= !(may & 0u64.wrapping_sub(u64::from(k & req != 0)));
+        let index = usize::from(k & must_not != 0)
+            | usize::from(k & may != 0) << 1
+            | usize::from(k & must != 0) << 2;
+        let verdict = if index == 0 {
             default_verdict(code.default)
         } else {
-            let (from, to) = code.overridden;
-            let mut removed = 0u64;
-            for o in &prog.overriders[from as usize..to as usize] {
-                // One word: the overriders are the one mask.
-                let over = prog.sparse[o.from as usize].1;
-                if k >> o.index & 1 == 1 && k & over != 0 {
-                    removed |= 1 << o.index;
-                }
-            }
-            k &= !removed;
-            if k & req != 0 {
-                k &= !may;
-            }
-            if k & must_not != 0 && k & (may | must) != 0 {
-                Verdict::Conflict
-            } else if k & must != 0 {
-                Verdict::Required
-            } else if k & may != 0 {
-                Verdict::Permitted
-            } else if k & must_not != 0 {
-                Verdict::Forbidden
-            } else {
-                default_verdict(code.default)
-            }
+            FROM_PRESENT[index]
         };
-        let mut last = u32::MAX;
+        // `by`: each rule once, although a rule may have two conclusions on the action.
+        let same = code.same_rule;
+        let mut seen = k;
+        for _ in 2..code.longest_run {
+            seen = k | (same & seen << 1);
+        }
+        let mut k = k & !(same & seen << 1);
         while k != 0 {
-            let r = rules[k.trailing_zeros() as usize];
-            if r != last {
-                self.by.push(r);
-                last = r;
-            }
+            self.by.push(rules[k.trailing_zeros() as usize]);
             k &= k - 1;
         }
         self.verdicts[a] = verdict;
@@ -346,6 +347,18 @@ impl<'p> Evaluator<'p> {
         }
     }
 }
+
+/// The verdict from which modalities remain: `must not`, `may`, `must` (bits 0, 1, 2).
+const FROM_PRESENT: [Verdict; 8] = [
+    Verdict::Undecided, // none: the default, decided apart
+    Verdict::Forbidden,
+    Verdict::Permitted,
+    Verdict::Conflict,
+    Verdict::Required,
+    Verdict::Conflict,
+    Verdict::Required,
+    Verdict::Conflict,
+];
 
 fn default_verdict(d: Option<DefaultVerdict>) -> Verdict {
     match d {

@@ -57,6 +57,8 @@ fn wide(n: usize) -> String {
     s.push_str("rule derive: if f0 and level > 3 then d\n");
     for i in 0..n {
         let concl = match i % 5 {
+            _ if i % 13 == 6 => "may x, must x, may x, may y",
+            _ if i % 13 == 7 => "must y, must y",
             0 => "may x",
             1 => "must x, may y",
             2 => "must not x",

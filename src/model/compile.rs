@@ -43,6 +43,15 @@ pub enum Slot {
     Value(u32),
 }
 
+/// One rule to evaluate: its first branch and the derived bits it sets when it fires
+/// (`Program::sets[sets.0..sets.1]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub rule: u32,
+    pub entry: u32,
+    pub sets: (u32, u32),
+}
+
 /// One action's conclusions and their masks.
 #[derive(Clone, Debug, Default)]
 pub struct ActionCode {
@@ -58,6 +67,13 @@ pub struct ActionCode {
     /// `Program::overriders[overridden.0..overridden.1]`.
     pub overridden: (u32, u32),
     pub default: Option<DefaultVerdict>,
+    /// For an action of at most 64 conclusions, the masks themselves: `may`, `must`,
+    /// `must not`, `requirement`.
+    pub small: [u64; 4],
+    /// Bit `i` set when conclusion `i` has the rule of conclusion `i - 1` (one word).
+    pub same_rule: u64,
+    /// The most conclusions one rule has on the action.
+    pub longest_run: u32,
 }
 
 /// A conclusion that other conclusions on the same action can remove (step 4).
@@ -78,14 +94,16 @@ pub struct Program {
     pub values: usize,
     /// The bits of derived facts, cleared before each case.
     pub derived_bits: Vec<u32>,
+    /// Input bool facts and their bits; input enum and integer facts and their slots.
+    pub input_bits: Vec<(u32, u32)>,
+    pub input_values: Vec<(u32, u32)>,
     pub code: Vec<Branch>,
     pub table: Vec<bool>,
     /// Each rule's first branch (or `YES`/`NO` when constant).
     pub entry: Vec<u32>,
     /// The rules in evaluation order.
-    pub order: Vec<u32>,
-    /// Per rule, the derived bits it sets when it fires: `sets[sets_at[r]..sets_at[r + 1]]`.
-    pub sets_at: Vec<u32>,
+    pub steps: Vec<Step>,
+    /// The derived bits of `Step::sets`.
     pub sets: Vec<u32>,
     pub actions: Vec<ActionCode>,
     pub concl_rule: Vec<u32>,
@@ -118,6 +136,12 @@ pub(super) fn compile(p: &Policy) -> Program {
             Slot::Value(_) => None,
         })
         .collect();
+    for f in p.input_facts() {
+        match g.slots[f] {
+            Slot::Bit(b) => g.input_bits.push((f as u32, b)),
+            Slot::Value(v) => g.input_values.push((f as u32, v)),
+        }
+    }
     for rule in &p.rules {
         let entry = match &rule.kind {
             RuleKind::Conditional { when, unless } => {
@@ -222,21 +246,25 @@ fn schedule(p: &Policy, g: &mut Program) {
         }
     }
     let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
     for &f in p.derivation_order() {
         for &r in &concluders[f] {
             if !placed[r] {
                 placed[r] = true;
-                g.order.push(r as u32);
+                order.push(r);
             }
         }
     }
-    g.order
-        .extend((0..n).filter(|&r| !placed[r]).map(|r| r as u32));
-    for s in &sets {
-        g.sets_at.push(g.sets.len() as u32);
-        g.sets.extend_from_slice(s);
+    order.extend((0..n).filter(|&r| !placed[r]));
+    for r in order {
+        let from = g.sets.len() as u32;
+        g.sets.extend_from_slice(&sets[r]);
+        g.steps.push(Step {
+            rule: r as u32,
+            entry: g.entry[r],
+            sets: (from, g.sets.len() as u32),
+        });
     }
-    g.sets_at.push(g.sets.len() as u32);
 }
 
 fn action(p: &Policy, g: &mut Program, a: ActionId) {
@@ -299,5 +327,21 @@ fn action(p: &Policy, g: &mut Program, a: ActionId) {
         masks: masks as u32,
         overridden: (from as u32, g.overriders.len() as u32),
         default: p.actions[a].default,
+        longest_run: {
+            let rules = &g.concl_rule[start..];
+            rules
+                .chunk_by(|a, b| a == b)
+                .map(|c| c.len() as u32)
+                .max()
+                .unwrap_or(0)
+        },
+        same_rule: (1..len.min(64))
+            .filter(|&i| g.concl_rule[start + i] == g.concl_rule[start + i - 1])
+            .fold(0, |m, i| m | 1 << i),
+        small: if words == 1 {
+            [0, 1, 2, 3].map(|i| g.masks[masks + i])
+        } else {
+            [0; 4]
+        },
     });
 }

@@ -1,6 +1,6 @@
 //! Evaluation results as an aligned table or as one JSON line per case.
 
-use crate::eval::{Evaluator, Outcome};
+use crate::eval::{Evaluator, Outcome, Verdict};
 use crate::model::{FactId, Policy, Value};
 use serde_json::{Map, Value as J, json};
 
@@ -85,13 +85,21 @@ pub fn eval_json_error(case_name: &str, message: &str) -> String {
 /// [`eval_json`], with every name escaped once, up front, and nothing allocated per case.
 #[derive(Clone, Debug)]
 pub struct JsonLines {
-    /// Per action: `"name":{"verdict":"`.
-    actions: Vec<Vec<u8>>,
+    /// Per action and verdict (in [`VERDICTS`] order): `"name":{"verdict":"word","by":[`.
+    actions: Vec<[Vec<u8>; 5]>,
     /// Per rule: its id as a JSON string.
     rules: Vec<Vec<u8>>,
     /// Per derived fact: the fact and `"name":`.
     derived: Vec<(FactId, Vec<u8>)>,
 }
+
+const VERDICTS: [Verdict; 5] = [
+    Verdict::Permitted,
+    Verdict::Forbidden,
+    Verdict::Required,
+    Verdict::Undecided,
+    Verdict::Conflict,
+];
 
 fn quoted(s: &str) -> Vec<u8> {
     J::String(s.to_string()).to_string().into_bytes()
@@ -104,9 +112,13 @@ impl JsonLines {
                 .actions
                 .iter()
                 .map(|a| {
-                    let mut v = quoted(&a.name);
-                    v.extend_from_slice(b":{\"verdict\":\"");
-                    v
+                    VERDICTS.map(|v| {
+                        let mut s = quoted(&a.name);
+                        s.extend_from_slice(b":{\"verdict\":\"");
+                        s.extend_from_slice(v.as_str().as_bytes());
+                        s.extend_from_slice(b"\",\"by\":[");
+                        s
+                    })
                 })
                 .collect(),
             rules: p.rules.iter().map(|r| quoted(&r.id)).collect(),
@@ -153,9 +165,8 @@ impl JsonLines {
             if a > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(head);
-            out.extend_from_slice(ev.verdict(a).as_str().as_bytes());
-            out.extend_from_slice(b"\",\"by\":[");
+            let v = ev.verdict(a);
+            out.extend_from_slice(&head[VERDICTS.iter().position(|x| *x == v).unwrap_or(0)]);
             for (i, &r) in ev.by(a).iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
