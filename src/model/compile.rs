@@ -159,8 +159,17 @@ pub(super) fn compile(p: &Policy) -> Program {
         g.entry.push(entry);
     }
     schedule(p, &mut g);
-    for a in 0..p.actions.len() {
-        action(p, &mut g, a);
+    // The conclusions on each action, in source order, gathered in one pass.
+    let mut on: Vec<Vec<(u32, Modality, bool)>> = vec![Vec::new(); p.actions.len()];
+    for (r, rule) in p.rules.iter().enumerate() {
+        for c in &rule.conclusions {
+            if let Target::Action(a, m) = c.target {
+                on[a].push((r as u32, m, rule.is_requirement()));
+            }
+        }
+    }
+    for (a, on_a) in on.iter().enumerate() {
+        action(p, &mut g, a, on_a);
     }
     g
 }
@@ -267,18 +276,12 @@ fn schedule(p: &Policy, g: &mut Program) {
     }
 }
 
-fn action(p: &Policy, g: &mut Program, a: ActionId) {
+fn action(p: &Policy, g: &mut Program, a: ActionId, on_a: &[(u32, Modality, bool)]) {
     let start = g.concl_rule.len();
-    let mut mods = Vec::new();
-    for (r, rule) in p.rules.iter().enumerate() {
-        for c in &rule.conclusions {
-            if let Target::Action(x, m) = c.target
-                && x == a
-            {
-                g.concl_rule.push(r as u32);
-                mods.push((m, rule.is_requirement()));
-            }
-        }
+    let mut mods = Vec::with_capacity(on_a.len());
+    for &(r, m, req) in on_a {
+        g.concl_rule.push(r);
+        mods.push((m, req));
     }
     let len = mods.len();
     let words = len.div_ceil(64);
