@@ -261,11 +261,12 @@ impl<'a> Bytes<'a> {
         let start = self.i;
         let mut n: i64 = 0;
         while let Some(&c @ b'0'..=b'9') = self.b.get(self.i) {
-            n = n * 10 + i64::from(c - b'0');
-            self.i += 1;
-            if self.i - start > 18 {
+            if self.i - start >= 18 {
+                // A 19th digit may not fit: the slow path decides.
                 return None;
             }
+            n = n * 10 + i64::from(c - b'0');
+            self.i += 1;
         }
         let digits = self.i - start;
         if digits == 0 || (digits > 1 && self.b[start] == b'0') || (negative && n == 0) {
