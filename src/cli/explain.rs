@@ -1,7 +1,7 @@
 //! `deontic explain POLICY [CASES] [--given ...] [ACTION...]`: the decision trail of each
 //! verdict, for cases read as `eval` reads them.
 
-use super::{EvalFormat, Status, files, load, stderr_style};
+use super::{EvalFormat, Status, files, load_one};
 use crate::diagnostic::did_you_mean;
 use crate::eval::input::{self, Form};
 use crate::model::{ActionId, Case, CaseError, Policy, Symbol};
@@ -39,19 +39,9 @@ pub(super) fn explain(
         eprintln!("error: give cases as a file or with `--given`, not both");
         return Ok(Status::CouldNotRun);
     }
-    let policy = match load(policy) {
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(Status::CouldNotRun);
-        }
-        Ok(Err(f)) => {
-            eprint!(
-                "{}",
-                report::render_diagnostics(&f.diagnostics, &f.source, stderr_style())
-            );
-            return Ok(Status::Failed);
-        }
-        Ok(Ok(p)) => p,
+    let policy = match load_one(policy) {
+        Ok(p) => p,
+        Err(status) => return Ok(status),
     };
     let actions = match action_ids(&policy, names) {
         Ok(a) => a,

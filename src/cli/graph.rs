@@ -1,6 +1,6 @@
 //! `deontic graph POLICY [--format dot|mermaid]`.
 
-use super::{GraphFormat, Status, load, stderr_style};
+use super::{GraphFormat, Status, load_one};
 use crate::report;
 use std::io::{self, Write};
 use std::path::Path;
@@ -10,19 +10,9 @@ pub(super) fn graph(
     format: GraphFormat,
     out: &mut impl Write,
 ) -> io::Result<Status> {
-    let policy = match load(policy) {
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(Status::CouldNotRun);
-        }
-        Ok(Err(f)) => {
-            eprint!(
-                "{}",
-                report::render_diagnostics(&f.diagnostics, &f.source, stderr_style())
-            );
-            return Ok(Status::Failed);
-        }
-        Ok(Ok(p)) => p,
+    let policy = match load_one(policy) {
+        Ok(p) => p,
+        Err(status) => return Ok(status),
     };
     match format {
         GraphFormat::Dot => write!(out, "{}", report::graph_dot(&policy))?,

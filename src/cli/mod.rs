@@ -104,6 +104,25 @@ fn load(path: &Path) -> Result<Result<Policy, Failure>, files::PathError> {
     Ok(Policy::from_bytes(path.display().to_string(), bytes))
 }
 
+/// Loads the one policy a command works on, reporting why it cannot: a path problem
+/// (exit 2) or the policy's static errors on standard error (exit 1).
+fn load_one(path: &Path) -> Result<Policy, Status> {
+    match load(path) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(Status::CouldNotRun)
+        }
+        Ok(Err(f)) => {
+            eprint!(
+                "{}",
+                report::render_diagnostics(&f.diagnostics, &f.source, stderr_style())
+            );
+            Err(Status::Failed)
+        }
+        Ok(Ok(p)) => Ok(p),
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -221,19 +240,9 @@ fn eval(
     format: EvalFormat,
     out: &mut impl Write,
 ) -> io::Result<Status> {
-    let policy = match load(policy) {
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(Status::CouldNotRun);
-        }
-        Ok(Err(f)) => {
-            eprint!(
-                "{}",
-                report::render_diagnostics(&f.diagnostics, &f.source, stderr_style())
-            );
-            return Ok(Status::Failed);
-        }
-        Ok(Ok(p)) => p,
+    let policy = match load_one(policy) {
+        Ok(p) => p,
+        Err(status) => return Ok(status),
     };
     let mut invalid = false;
     let mut streamed_invalid = false;
