@@ -1,12 +1,12 @@
 //! `deontic explain POLICY [CASES] [--given ...] [ACTION...]`: the decision trail of each
 //! verdict, for cases read as `eval` reads them.
 
-use super::{EvalFormat, Status, files, load_one};
+use super::{EvalFormat, Status, load_one, open_cases};
 use crate::diagnostic::did_you_mean;
-use crate::eval::input::{self, Form};
+use crate::eval::input;
 use crate::model::{ActionId, Case, CaseError, Policy, Symbol};
 use crate::report;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 /// A name of the language: anything else after POLICY is the cases file.
@@ -71,16 +71,8 @@ pub(super) fn explain(
             }
         };
     if let Some(path) = cases {
-        let (reader, form): (Box<dyn BufRead>, Form) = if path == Path::new("-") {
-            (Box::new(io::stdin().lock()), Form::Auto)
-        } else {
-            match std::fs::File::open(path) {
-                Ok(f) => (Box::new(io::BufReader::new(f)), Form::for_path(path)),
-                Err(e) => {
-                    eprintln!("error: {}: {}", path.display(), files::io_reason(&e));
-                    return Ok(Status::CouldNotRun);
-                }
-            }
+        let Some((reader, form)) = open_cases(path) else {
+            return Ok(Status::CouldNotRun);
         };
         input::read_cases(&policy, reader, form, |n, case| {
             emit(&format!("#{n}"), case, out)

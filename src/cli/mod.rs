@@ -123,6 +123,21 @@ fn load_one(path: &Path) -> Result<Policy, Status> {
     }
 }
 
+/// Opens case input: `-` is standard input in any form, a file's form follows its
+/// extension. A file that cannot be opened is reported on standard error.
+fn open_cases(path: &Path) -> Option<(Box<dyn BufRead>, Form)> {
+    if path == Path::new("-") {
+        return Some((Box::new(io::stdin().lock()), Form::Auto));
+    }
+    match std::fs::File::open(path) {
+        Ok(f) => Some((Box::new(io::BufReader::new(f)), Form::for_path(path))),
+        Err(e) => {
+            eprintln!("error: {}: {}", path.display(), files::io_reason(&e));
+            None
+        }
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -270,16 +285,8 @@ fn eval(
         EvalFormat::Json => name.to_string(),
     };
     if let Some(path) = cases {
-        let (reader, form): (Box<dyn BufRead>, Form) = if path == Path::new("-") {
-            (Box::new(io::stdin().lock()), Form::Auto)
-        } else {
-            match std::fs::File::open(path) {
-                Ok(f) => (Box::new(io::BufReader::new(f)), Form::for_path(path)),
-                Err(e) => {
-                    eprintln!("error: {}: {}", path.display(), files::io_reason(&e));
-                    return Ok(Status::CouldNotRun);
-                }
-            }
+        let Some((reader, form)) = open_cases(path) else {
+            return Ok(Status::CouldNotRun);
         };
         match input::layout(reader, form)? {
             input::Layout::Document(text) => {
