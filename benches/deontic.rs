@@ -30,7 +30,7 @@ fn eval(c: &mut Criterion) {
     let p = doctrine();
     let mut g = c.benchmark_group("eval/doctrine");
     // The quick-start case of the README, again and again.
-    let one = deontic::eval::input::case_from_given(
+    let one = deontic::model::case_from_given(
         &p,
         "cyberattack,threat_to_national_security,attacker=state,last_resort,hostile_action_to_avert,cabinet_decision",
     )

@@ -4,112 +4,76 @@ use crate::source::Span;
 use serde::Serialize;
 use std::fmt;
 
-/// Every diagnostic code deontic emits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Code {
-    SyntaxError,
-    UnknownName,
-    DuplicateName,
-    TypeMismatch,
-    SelfContradiction,
-    DerivationCycle,
-    OverrideCycle,
-    InvalidCase,
-    Conflict,
-    NeverFires,
-    AlwaysFires,
-    ShadowedRule,
-    RedundantRule,
-    UnusedFact,
-    UnusedAction,
-    UselessOverride,
-    UnknownFinding,
+/// Declares [`Code`] from one table: each code's variant, its name as written in reports
+/// and `allow` directives, its severity, and a one-line summary.
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
+        /// Every diagnostic code deontic emits.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in the order of the table.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as written in reports and directives (`unknown-name`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// The severity a finding of this code has.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// One line on what the code means, for SARIF rule metadata and documentation.
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $summary,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError = "syntax-error", Error, "the text does not match the grammar";
+    UnknownName = "unknown-name", Error, "a name is used but not declared";
+    DuplicateName = "duplicate-name", Error, "a name is declared twice";
+    TypeMismatch = "type-mismatch", Error, "a fact, action or value is used at the wrong type";
+    SelfContradiction = "self-contradiction", Error,
+        "one rule both forbids and permits or requires an action";
+    DerivationCycle = "derivation-cycle", Error, "derived facts depend on each other in a cycle";
+    OverrideCycle = "override-cycle", Error,
+        "the overrides relation has a cycle or names an anonymous rule";
+    InvalidCase = "invalid-case", Error, "a case block gives or expects something it cannot";
+    Conflict = "conflict", Error, "two rules can leave contradicting conclusions on one action";
+    NeverFires = "never-fires", Warning, "a rule fires in no valid case";
+    AlwaysFires = "always-fires", Warning,
+        "a conditional rule or requirement fires in every valid case";
+    ShadowedRule = "shadowed-rule", Warning, "every conclusion of a rule is always removed by others";
+    RedundantRule = "redundant-rule", Warning,
+        "deleting the rule changes no verdict and no derived fact";
+    UnusedFact = "unused-fact", Warning, "an input fact that no condition mentions";
+    UnusedAction = "unused-action", Warning, "an action that no rule concludes on";
+    UselessOverride = "useless-override", Warning,
+        "an override between rules with no action in common";
+    UnknownFinding = "unknown-finding", Warning, "an allow directive names no finding";
 }
 
 impl Code {
-    pub const ALL: [Code; 17] = [
-        Code::SyntaxError,
-        Code::UnknownName,
-        Code::DuplicateName,
-        Code::TypeMismatch,
-        Code::SelfContradiction,
-        Code::DerivationCycle,
-        Code::OverrideCycle,
-        Code::InvalidCase,
-        Code::Conflict,
-        Code::NeverFires,
-        Code::AlwaysFires,
-        Code::ShadowedRule,
-        Code::RedundantRule,
-        Code::UnusedFact,
-        Code::UnusedAction,
-        Code::UselessOverride,
-        Code::UnknownFinding,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::SyntaxError => "syntax-error",
-            Code::UnknownName => "unknown-name",
-            Code::DuplicateName => "duplicate-name",
-            Code::TypeMismatch => "type-mismatch",
-            Code::SelfContradiction => "self-contradiction",
-            Code::DerivationCycle => "derivation-cycle",
-            Code::OverrideCycle => "override-cycle",
-            Code::InvalidCase => "invalid-case",
-            Code::Conflict => "conflict",
-            Code::NeverFires => "never-fires",
-            Code::AlwaysFires => "always-fires",
-            Code::ShadowedRule => "shadowed-rule",
-            Code::RedundantRule => "redundant-rule",
-            Code::UnusedFact => "unused-fact",
-            Code::UnusedAction => "unused-action",
-            Code::UselessOverride => "useless-override",
-            Code::UnknownFinding => "unknown-finding",
-        }
-    }
-
+    /// The code written `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|c| c.as_str() == name)
-    }
-
-    /// The severity a finding of this code has.
-    pub fn severity(self) -> Severity {
-        match self {
-            Code::Conflict
-            | Code::SyntaxError
-            | Code::UnknownName
-            | Code::DuplicateName
-            | Code::TypeMismatch
-            | Code::SelfContradiction
-            | Code::DerivationCycle
-            | Code::OverrideCycle
-            | Code::InvalidCase => Severity::Error,
-            _ => Severity::Warning,
-        }
-    }
-
-    /// One line on what the code means, for SARIF rule metadata and documentation.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Code::SyntaxError => "the text does not match the grammar",
-            Code::UnknownName => "a name is used but not declared",
-            Code::DuplicateName => "a name is declared twice",
-            Code::TypeMismatch => "a fact, action or value is used at the wrong type",
-            Code::SelfContradiction => "one rule both forbids and permits or requires an action",
-            Code::DerivationCycle => "derived facts depend on each other in a cycle",
-            Code::OverrideCycle => "the overrides relation has a cycle or names an anonymous rule",
-            Code::InvalidCase => "a case block gives or expects something it cannot",
-            Code::Conflict => "two rules can leave contradicting conclusions on one action",
-            Code::NeverFires => "a rule fires in no valid case",
-            Code::AlwaysFires => "a conditional rule or requirement fires in every valid case",
-            Code::ShadowedRule => "every conclusion of a rule is always removed by others",
-            Code::RedundantRule => "deleting the rule changes no verdict and no derived fact",
-            Code::UnusedFact => "an input fact that no condition mentions",
-            Code::UnusedAction => "an action that no rule concludes on",
-            Code::UselessOverride => "an override between rules with no action in common",
-            Code::UnknownFinding => "an allow directive names no finding",
-        }
+        Code::ALL.iter().copied().find(|c| c.as_str() == name)
     }
 }
 
@@ -119,14 +83,18 @@ impl fmt::Display for Code {
     }
 }
 
+/// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The file is not analysed or evaluated (static errors), or `lint` fails (conflicts).
     Error,
+    /// `lint` fails only with `--deny-warnings`.
     Warning,
 }
 
 impl Severity {
+    /// `error` or `warning`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -138,8 +106,11 @@ impl Severity {
 /// A labelled place in the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
+    /// Where.
     pub span: Span,
+    /// What is there.
     pub message: String,
+    /// Whether it is where the diagnostic is reported.
     pub primary: bool,
 }
 
@@ -147,20 +118,26 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Literal {
+    /// A bool fact's value.
     Bool(bool),
+    /// An enum fact's variant, by name.
     Variant(String),
+    /// An integer fact's value.
     Int(i64),
 }
 
 /// One finding about one policy file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of finding it is.
     pub code: Code,
+    /// How serious.
     pub severity: Severity,
     /// Lowercase, user input in backticks.
     pub message: String,
     /// The first primary label gives the diagnostic's position.
     pub labels: Vec<Label>,
+    /// The advice that names the fix.
     pub help: Option<String>,
     /// The action a `conflict` is about.
     pub action: Option<String>,
@@ -173,6 +150,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic of `code` with its severity and no labels yet.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -207,6 +185,7 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -221,6 +200,7 @@ impl Diagnostic {
             .map(|l| l.span)
     }
 
+    /// Whether its severity is `error`.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -248,7 +228,7 @@ pub fn did_you_mean<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Code, closest};
 
     #[test]
     fn suggests_closest_name() {
@@ -260,7 +240,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for c in Code::ALL {
+        for &c in Code::ALL {
             assert_eq!(Code::from_name(c.as_str()), Some(c));
         }
     }

@@ -15,9 +15,23 @@
 //!     r##"{"case":"#1","verdicts":{"counterattack":{"verdict":"required","by":["@3"]}},"derived":{}}"##);
 //! ```
 //!
-//! The stages, one module each: [`syntax`] (text to syntax tree), [`model`] (names and
-//! types checked: a [`Policy`]), [`eval`], [`format`] (the canonical layout), [`report`]
-//! (rendering), [`cli`] (the command line).
+//! Data flows one way, one module per stage (`src/README.md` names every file):
+//!
+//! - [`source`], [`diagnostic`]: the text and what every stage reports about it;
+//! - [`syntax`]: text to syntax tree, with every token and comment (the only stage that sees
+//!   the grammar's parser);
+//! - [`model`]: names resolved and types checked, an immutable [`Policy`]; cases;
+//! - [`eval`]: a case's verdicts, one at a time, with reasons, or streamed on every core;
+//! - [`analysis`]: what the SAT solver decides over all cases (`lint`);
+//! - [`format`]: the canonical layout;
+//! - [`testing`]: case blocks as tests;
+//! - [`report`]: rendering to text, JSON, SARIF, JUnit, DOT;
+//! - [`cli`]: the command line, a front end that only parses its arguments and calls the rest.
+//!
+//! The language and the meaning of every verdict are in `docs/language.md`.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod analysis;
 pub mod cli;
@@ -28,8 +42,9 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod syntax;
+#[cfg(feature = "synth")]
 pub mod synth;
-pub mod write;
+pub mod testing;
 
 pub use diagnostic::{Code, Diagnostic, Literal, Severity};
 pub use eval::{Outcome, Verdict};

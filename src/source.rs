@@ -5,11 +5,14 @@ use std::sync::Arc;
 /// A byte range `start..end` into a policy's source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -19,10 +22,12 @@ impl Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
 
+    /// Its length in bytes.
     pub fn len(self) -> usize {
         self.end - self.start
     }
 
+    /// Whether it covers no byte.
     pub fn is_empty(self) -> bool {
         self.start == self.end
     }
@@ -43,6 +48,7 @@ struct SourceInner {
 }
 
 impl Source {
+    /// A source named `name` (how reports refer to it) with its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let bytes = text.as_bytes();
@@ -65,10 +71,12 @@ impl Source {
         }
     }
 
+    /// How reports refer to it: the path as given.
     pub fn name(&self) -> &str {
         &self.inner.name
     }
 
+    /// The whole text.
     pub fn text(&self) -> &str {
         &self.inner.text
     }
@@ -125,7 +133,7 @@ impl Source {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::Source;
 
     #[test]
     fn lines_and_columns_across_line_endings() {

@@ -15,10 +15,12 @@ use std::fmt::Write;
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator started from `seed`.
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
 
+    /// The next number.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
@@ -176,7 +178,7 @@ pub fn cases(policy: &Policy, n: usize, seed: u64) -> Vec<Case> {
     (0..n)
         .map(|_| Case {
             values: policy
-                .facts
+                .facts()
                 .iter()
                 .map(|f| match &f.ty {
                     _ if f.derived => Value::Bool(false),
@@ -199,8 +201,8 @@ pub fn case_json(policy: &Policy, case: &Case) -> String {
         if s.len() > 1 {
             s.push(',');
         }
-        let _ = write!(s, "\"{}\":", policy.facts[f].name);
-        match (case.values[f], &policy.facts[f].ty) {
+        let _ = write!(s, "\"{}\":", policy.fact(f).name);
+        match (case.values[f], &policy.fact(f).ty) {
             (Value::Bool(b), _) => {
                 let _ = write!(s, "{b}");
             }
@@ -221,7 +223,8 @@ pub fn case_json(policy: &Policy, case: &Case) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{case_json, cases, policy};
+    use crate::model::Policy;
 
     #[test]
     fn generated_policies_check_clean_and_have_about_the_rules_asked() {
@@ -230,9 +233,9 @@ mod tests {
             let p = Policy::parse("synth.policy", text.clone())
                 .unwrap_or_else(|f| panic!("{f}\n{:?}\n{text}", f.diagnostics));
             assert!(
-                p.rules.len() >= n && p.rules.len() <= n + 8,
+                p.rules().len() >= n && p.rules().len() <= n + 8,
                 "{n} rules asked, {} made",
-                p.rules.len()
+                p.rules().len()
             );
             assert_eq!(policy(n, 7), text, "deterministic");
         }
@@ -243,7 +246,7 @@ mod tests {
         let p = Policy::parse("synth.policy", policy(100, 1)).unwrap();
         for case in cases(&p, 50, 2) {
             let json = case_json(&p, &case);
-            let back = crate::eval::input::case_from_json(&p, &json).unwrap();
+            let back = crate::model::case_from_json(&p, &json).unwrap();
             assert_eq!(back, case);
         }
     }

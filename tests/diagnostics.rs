@@ -502,11 +502,11 @@ mod robustness {
         match Policy::parse("m.policy", text) {
             Ok(p) => {
                 // Anonymous rule ids are the line of the rule's first token.
-                for r in p.rules.iter().filter(|r| !r.named) {
+                for r in p.rules().iter().filter(|r| !r.named) {
                     let line = p.source().line_col(r.span.start).0;
                     assert_eq!(r.id, format!("@{line}"));
                 }
-                for c in &p.cases {
+                for c in p.cases() {
                     let out = p.evaluate(&c.case);
                     let _ = deontic::report::eval_human(&c.name, &out);
                 }

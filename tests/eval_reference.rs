@@ -1111,7 +1111,7 @@ proptest! {
             entries.reverse();
         }
         let json = format!("{{{}}}", entries.join(", "));
-        let from_json = deontic::eval::input::case_from_json(&policy, &json)
+        let from_json = deontic::model::case_from_json(&policy, &json)
             .map_err(|e| TestCaseError::fail(format!("{json} rejected: {e}\npolicy:\n{text}")))?;
         let built = build_case(&policy, &pairs, !omit_false);
         prop_assert_eq!(&from_json, &built, "json {}", json);
@@ -1128,14 +1128,14 @@ proptest! {
 /// Evaluates `given` (`name=value` or bare bool names, as for `--given`) and returns the JSON
 /// line's `verdicts` and `derived` members.
 fn eval_given(policy: &Policy, given: &str) -> String {
-    let case = deontic::eval::input::case_from_given(policy, given)
-        .unwrap_or_else(|e| panic!("{given}: {e}"));
+    let case =
+        deontic::model::case_from_given(policy, given).unwrap_or_else(|e| panic!("{given}: {e}"));
     deontic::report::eval_json("#1", &policy.evaluate(&case))
 }
 
 fn verdict(policy: &Policy, given: &str, action: &str) -> (String, Vec<String>) {
-    let case = deontic::eval::input::case_from_given(policy, given)
-        .unwrap_or_else(|e| panic!("{given}: {e}"));
+    let case =
+        deontic::model::case_from_given(policy, given).unwrap_or_else(|e| panic!("{given}: {e}"));
     let out = policy.evaluate(&case);
     (
         out.verdict_of(action).expect("action").as_str().to_string(),
@@ -1255,7 +1255,7 @@ fn anonymous_ids_are_lines_and_by_is_in_source_order_without_duplicates() {
                 if k in [low] or n < -1 then d\n\
                 \x20  x requires n != 2\n";
     let policy = Policy::parse("ids.policy", text).unwrap();
-    let ids: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = policy.rules().iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["named", "@10", "@12", "@13"]);
     assert_eq!(
         eval_given(&policy, "k=high, n=1"),

@@ -6,7 +6,7 @@
 //! The last part checks that the parser reads each construct of the grammar as meant,
 //! observed through evaluation.
 
-use deontic::eval::input::{self, Form};
+use deontic::model::{self, CaseForm};
 use deontic::model::{ExpectTarget, Value};
 use deontic::report::{eval_human, eval_json, eval_json_error};
 use deontic::{Case, CaseError, Policy, Verdict};
@@ -65,7 +65,7 @@ fn render(out: &mut String, policy: &Policy, name: &str, case: Result<Case, Case
 fn eval_file(policy: &Policy, cases: &Path, f: Format) -> (String, usize, usize) {
     let reader = std::io::BufReader::new(std::fs::File::open(cases).unwrap());
     let (mut s, mut ok, mut bad) = (String::new(), 0, 0);
-    input::read_cases(policy, reader, Form::for_path(cases), |n, case| {
+    model::read_cases(policy, reader, CaseForm::for_path(cases), |n, case| {
         if case.is_ok() {
             ok += 1
         } else {
@@ -81,7 +81,7 @@ fn eval_file(policy: &Policy, cases: &Path, f: Format) -> (String, usize, usize)
 /// The policy's own case blocks, as `deontic eval POLICY` does.
 fn eval_blocks(policy: &Policy, f: Format) -> String {
     let mut s = String::new();
-    for c in &policy.cases {
+    for c in policy.cases() {
         let name = match f {
             Format::Human => format!("{:?}", c.name),
             Format::Json => c.name.clone(),
@@ -94,16 +94,16 @@ fn eval_blocks(policy: &Policy, f: Format) -> String {
 /// Every `expect` of every case block that does not hold, as text.
 fn failed_expectations(policy: &Policy) -> Vec<String> {
     let mut misses = Vec::new();
-    for c in &policy.cases {
+    for c in policy.cases() {
         let out = policy.evaluate(&c.case);
         for x in &c.expectations {
             let (name, actual) = match x.target {
                 ExpectTarget::Action(a) => (
-                    policy.actions[a].name.as_str(),
+                    policy.actions()[a].name.as_str(),
                     out.verdicts[a].verdict.as_str(),
                 ),
                 ExpectTarget::Fact(f) => (
-                    policy.facts[f].name.as_str(),
+                    policy.facts()[f].name.as_str(),
                     if out.values[f] == Value::Bool(true) {
                         "true"
                     } else {
@@ -141,7 +141,7 @@ fn eval_fixtures_with_their_case_files() {
         let policy = load(&root().join("tests/fixtures"), &path);
         let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
         assert_eq!(failed_expectations(&policy), Vec::<String>::new(), "{stem}");
-        assert!(!policy.cases.is_empty(), "{stem} has case blocks");
+        assert!(!policy.cases().is_empty(), "{stem} has case blocks");
         for ext in ["json", "jsonl"] {
             let cases = path.with_extension(ext);
             assert!(cases.exists(), "{} is missing", cases.display());
@@ -195,7 +195,7 @@ fn bundled_policies_case_blocks() {
 /// Parses and evaluates one inline policy under the given facts.
 fn eval_inline<'p>(policy: &'p Policy, given: &str) -> deontic::Outcome<'p> {
     let case =
-        input::case_from_given(policy, given).unwrap_or_else(|e| panic!("--given {given:?}: {e}"));
+        model::case_from_given(policy, given).unwrap_or_else(|e| panic!("--given {given:?}: {e}"));
     policy.evaluate(&case)
 }
 
@@ -332,13 +332,13 @@ fn comments_may_stand_anywhere_between_tokens() {
          case # name\n \"c\" # brace\n { # given\n given # facts\n a = y, b = x, # next\n n = 0 # end\n\
            expect # what\n go # is\n is # word\n permitted # done\n } # closing\n",
     );
-    assert_eq!(p.title.as_deref(), Some("Title # not a comment"));
-    assert_eq!(p.sources, ["a # b"]);
+    assert_eq!(p.title(), Some("Title # not a comment"));
+    assert_eq!(p.sources(), ["a # b"]);
     assert_eq!(failed_expectations(&p), Vec::<String>::new());
     assert_eq!(verdict(&p, "a=y,b=x,n=-1", "go"), v(Permitted, &["r"]));
     assert_eq!(verdict(&p, "a=x,b=x,n=-2", "go"), v(Forbidden, &[]));
-    assert_eq!(p.rules[0].description.as_deref(), Some("quote"));
-    let kinds: Vec<String> = p.facts.iter().map(|f| f.ty.describe()).collect();
+    assert_eq!(p.rules()[0].description.as_deref(), Some("quote"));
+    let kinds: Vec<String> = p.facts().iter().map(|f| f.ty.describe()).collect();
     assert_eq!(kinds, ["x | y", "x | y", "-3..3"]);
 }
 
@@ -349,13 +349,13 @@ fn strings_resolve_escapes_and_span_lines() {
          fact a \"first line\nsecond line\\twith a tab\\nand an escaped newline \\\\ done\"\n\
          action x\nif a then x\n",
     );
-    assert_eq!(p.title.as_deref(), Some("a \"quoted\" title"));
+    assert_eq!(p.title(), Some("a \"quoted\" title"));
     assert_eq!(
-        p.facts[0].description.as_deref(),
+        p.facts()[0].description.as_deref(),
         Some("first line\nsecond line\twith a tab\nand an escaped newline \\ done")
     );
     // The string spans lines 2 and 3, so the anonymous rule starts on line 5.
-    assert_eq!(p.rules[0].id, "@5");
+    assert_eq!(p.rules()[0].id, "@5");
 }
 
 #[test]
@@ -397,13 +397,13 @@ fn overrides_lists_and_named_requirements() {
     assert_eq!(verdict(&p, "", "x"), v(Forbidden, &["needs_signature"]));
     // waiver overrides needs_signature, which overrides both, p and q (transitively).
     assert_eq!(verdict(&p, "a,b", "x"), v(Permitted, &["waiver"]));
-    let requirements: Vec<bool> = p.rules.iter().map(|r| r.is_requirement()).collect();
+    let requirements: Vec<bool> = p.rules().iter().map(|r| r.is_requirement()).collect();
     assert_eq!(requirements, [false, false, false, true, false]);
     // The transitive closure of `overrides`, as rule indexes.
     assert_eq!(p.overridden_by(4), [0, 1, 2, 3]);
     assert_eq!(p.overridden_by(2), [0, 1]);
     assert!(p.overrides(4, 0) && !p.overrides(0, 4));
-    assert_eq!(p.rules[2].description.as_deref(), Some("allowed anyway"));
+    assert_eq!(p.rules()[2].description.as_deref(), Some("allowed anyway"));
 }
 
 #[test]
@@ -493,7 +493,7 @@ fn enum_tests_and_negative_integers() {
     assert!(!req("kind=red,t=-3", "exact"));
     // The range is inclusive at both ends, negative bounds included.
     let range = |g: &str| {
-        input::case_from_given(&p, g)
+        model::case_from_given(&p, g)
             .map(|_| ())
             .map_err(|e| e.to_string())
     };
@@ -525,10 +525,10 @@ fn case_blocks_parse_every_assignment_form() {
          case \"false\" { given a = false, kind = red, n = 5 expect x is undecided }\n",
     );
     assert_eq!(failed_expectations(&p), Vec::<String>::new());
-    assert_eq!(p.cases.len(), 2);
-    assert_eq!(p.cases[0].case.values[0], Value::Bool(true));
-    assert_eq!(p.cases[0].case.values[1], Value::Bool(false));
-    assert_eq!(p.cases[0].case.values[4], Value::Int(-5));
+    assert_eq!(p.cases().len(), 2);
+    assert_eq!(p.cases()[0].case.values[0], Value::Bool(true));
+    assert_eq!(p.cases()[0].case.values[1], Value::Bool(false));
+    assert_eq!(p.cases()[0].case.values[4], Value::Int(-5));
 }
 
 #[test]

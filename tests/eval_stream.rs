@@ -5,9 +5,9 @@
 
 use deontic::Policy;
 use deontic::eval::Evaluator;
-use deontic::eval::input::{self, Form, case_from_json};
-use deontic::eval::lines::FlatCases;
+use deontic::eval::FastReader;
 use deontic::model::Value;
+use deontic::model::{self, CaseForm, case_from_json};
 use deontic::report::{JsonLines, eval_json, eval_json_error};
 use deontic::synth::{self, Rng};
 use std::process::{Command, Stdio};
@@ -97,10 +97,10 @@ fn variants(p: &Policy, line: &str, g: &mut Rng) -> Vec<String> {
         out.push(format!(
             "{},\"{}\":true}}",
             &line[..line.len() - 1],
-            p.facts[f].name
+            p.facts()[f].name
         ));
     }
-    if let Some(a) = p.actions.first() {
+    if let Some(a) = p.actions().first() {
         out.push(format!("{{\"{}\":true}}", a.name));
     }
     out.push("{}".into());
@@ -113,7 +113,7 @@ fn the_flat_reader_reads_exactly_what_case_from_json_reads() {
     let mut g = Rng::new(11);
     let (mut fast, mut total) = (0, 0);
     for p in policies() {
-        let flat = FlatCases::new(&p);
+        let flat = FastReader::new(&p);
         let mut ev = Evaluator::new(&p);
         let mut seen = vec![0; flat.seen_words()];
         for case in synth::cases(&p, 200, 9) {
@@ -174,7 +174,7 @@ fn the_pipeline_keeps_input_order_over_many_chunks() {
     }
     text.push_str("{\"attacker\":\"criminal\"}");
     let mut want = String::new();
-    input::read_cases(&p, text.as_bytes(), Form::Lines, |n, case| {
+    model::read_cases(&p, text.as_bytes(), CaseForm::Lines, |n, case| {
         let line = match case {
             Ok(case) => eval_json(&format!("#{n}"), &p.evaluate(&case)),
             Err(e) => eval_json_error(&format!("#{n}"), &e.to_string()),
@@ -193,7 +193,7 @@ fn the_pipeline_keeps_input_order_over_many_chunks() {
     let short: String = text.lines().take(3000).map(|l| format!("{l}\n")).collect();
     let (human, _) = deontic(&["eval", path, "-"], short.as_bytes());
     let mut want = String::new();
-    input::read_cases(&p, short.as_bytes(), Form::Lines, |n, case| {
+    model::read_cases(&p, short.as_bytes(), CaseForm::Lines, |n, case| {
         match case {
             Ok(case) => want.push_str(&format!(
                 "{}\n",

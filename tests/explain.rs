@@ -2,7 +2,7 @@
 //! policies' cases, snapshotted (and read by hand), and checked against the evaluation.
 
 use deontic::Policy;
-use deontic::eval::trace::Fate;
+use deontic::eval::trace::{Fate, trace};
 use deontic::report::{explain_human, explain_json};
 use std::path::Path;
 
@@ -13,14 +13,20 @@ fn load(path: &str) -> Policy {
 }
 
 fn all_actions(p: &Policy) -> Vec<usize> {
-    (0..p.actions.len()).collect()
+    (0..p.actions().len()).collect()
 }
 
 /// Every case block of a policy, explained in the human form.
 fn human_blocks(p: &Policy) -> String {
-    p.cases
+    p.cases()
         .iter()
-        .map(|c| explain_human(&format!("{:?}", c.name), &p.trace(&c.case), &all_actions(p)))
+        .map(|c| {
+            explain_human(
+                &format!("{:?}", c.name),
+                &trace(p, &c.case),
+                &all_actions(p),
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -52,12 +58,12 @@ fn derived_facts_are_explained_where_used() {
 #[test]
 fn the_doctrine_on_the_quick_start_case() {
     let p = load("policies/nl-cyber-response.policy");
-    let case = deontic::eval::input::case_from_given(
+    let case = deontic::model::case_from_given(
         &p,
         "cyberattack,threat_to_national_security,attacker=state,last_resort,hostile_action_to_avert,cabinet_decision",
     )
     .unwrap();
-    let t = p.trace(&case);
+    let t = trace(&p, &case);
     let actions: Vec<usize> = ["counterattack", "deploy_armed_forces", "impose_sanctions"]
         .iter()
         .map(|a| p.action_id(a).unwrap())
@@ -88,8 +94,8 @@ fn explanations_agree_with_the_evaluation() {
     assert!(files.len() >= 8);
     for file in files {
         let p = load(&file);
-        for c in &p.cases {
-            let t = p.trace(&c.case);
+        for c in p.cases() {
+            let t = trace(&p, &c.case);
             let j: serde_json::Value =
                 serde_json::from_str(&explain_json(&c.name, &t, &all_actions(&p))).unwrap();
             for (a, action) in j["actions"].as_array().unwrap().iter().enumerate() {

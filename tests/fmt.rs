@@ -123,8 +123,8 @@ fn anonymous_rule_ids_follow_the_new_lines() {
     let text = "fact a\n\n\n\naction x\nif a then x\n";
     let before = deontic::Policy::parse("t.policy", text).unwrap();
     let after = deontic::Policy::parse("t.policy", fmt(text)).unwrap();
-    assert_eq!(before.rules[0].id, "@6");
-    assert_eq!(after.rules[0].id, "@4");
+    assert_eq!(before.rules()[0].id, "@6");
+    assert_eq!(after.rules()[0].id, "@4");
 }
 
 #[test]

@@ -589,7 +589,7 @@ fn probe(p: &Policy, seed: u32) -> deontic::Case {
     for f in p.input_facts() {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
         let pick = (x >> 8) as usize;
-        let fact = &p.facts[f];
+        let fact = &p.facts()[f];
         b = match &fact.ty {
             deontic::model::FactType::Bool => b.set(&fact.name, pick % 2 == 0),
             deontic::model::FactType::Enum(vs) => b.set(&fact.name, vs[pick % vs.len()].as_str()),
@@ -613,15 +613,15 @@ fn check(raw: &Raw) -> Result<(), TestCaseError> {
     prop_assert!(formatted.lines().all(|l| l == l.trim_end()));
     let after = parse("after.policy", &formatted);
 
-    prop_assert_eq!(before.rules.len(), after.rules.len());
-    for (r1, r2) in before.rules.iter().zip(&after.rules) {
+    prop_assert_eq!(before.rules().len(), after.rules().len());
+    for (r1, r2) in before.rules().iter().zip(after.rules()) {
         prop_assert_eq!(r1.named, r2.named);
         if r1.named {
             prop_assert_eq!(&r1.id, &r2.id);
         }
     }
-    prop_assert_eq!(before.cases.len(), after.cases.len());
-    for (c1, c2) in before.cases.iter().zip(&after.cases) {
+    prop_assert_eq!(before.cases().len(), after.cases().len());
+    for (c1, c2) in before.cases().iter().zip(after.cases()) {
         prop_assert_eq!(&c1.name, &c2.name);
         prop_assert_eq!(&c1.case, &c2.case);
         let x1: Vec<(String, &str)> = c1
@@ -640,7 +640,7 @@ fn check(raw: &Raw) -> Result<(), TestCaseError> {
         .probes
         .iter()
         .map(|&s| probe(&before, s))
-        .chain(before.cases.iter().map(|c| c.case.clone()));
+        .chain(before.cases().iter().map(|c| c.case.clone()));
     for case in cases {
         let o1 = before.evaluate(&case);
         let o2 = after.evaluate(&case);
@@ -684,8 +684,8 @@ fn the_bundled_policies_keep_their_meaning() {
             formatted
         );
         let after = parse(&name, &formatted);
-        assert_eq!(before.cases.len(), after.cases.len());
-        for (c1, c2) in before.cases.iter().zip(&after.cases) {
+        assert_eq!(before.cases().len(), after.cases().len());
+        for (c1, c2) in before.cases().iter().zip(after.cases()) {
             assert_eq!(c1.case, c2.case);
             assert_eq!(
                 before.evaluate(&c1.case).verdicts,

@@ -81,13 +81,13 @@ fn graphviz_renders_every_policy() {
         let nodes = svg.matches("class=\"node\"").count();
         assert_eq!(
             nodes,
-            p.facts.len() + p.rules.len() + p.actions.len(),
+            p.facts().len() + p.rules().len() + p.actions().len(),
             "{name}"
         );
         // One edge per (fact, rule, part) a condition mentions, per conclusion target and
         // per `overrides`.
         let mut expected = 0;
-        for r in &p.rules {
+        for r in p.rules() {
             let mut parts: Vec<&deontic::model::Cond> = Vec::new();
             match &r.kind {
                 deontic::model::RuleKind::Conditional { when, unless } => {

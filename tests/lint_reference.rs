@@ -966,7 +966,7 @@ fn check(spec: &Spec) -> Result<Vec<Diagnostic>, TestCaseError> {
     let (text, ids) = spec.render(None);
     let policy = Policy::parse("gen.policy", text.clone())
         .map_err(|e| TestCaseError::fail(format!("does not parse: {e:?}\n{text}")))?;
-    let crate_ids: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
+    let crate_ids: Vec<&str> = policy.rules().iter().map(|r| r.id.as_str()).collect();
     prop_assert_eq!(&crate_ids, &ids, "rule ids\n{}", text);
     let diags = deontic::analysis::lint(&policy)
         .map_err(|e| TestCaseError::fail(format!("lint failed: {e}\n{text}")))?;

@@ -281,7 +281,7 @@ fn the_findings_of_each_fixture() {
 fn witness_case(policy: &Policy, witness: &[(String, Literal)]) -> deontic::Case {
     let inputs: Vec<&str> = policy
         .input_facts()
-        .map(|f| policy.facts[f].name.as_str())
+        .map(|f| policy.facts()[f].name.as_str())
         .collect();
     let named: Vec<&str> = witness.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(named, inputs, "a witness gives every input fact, in order");
@@ -487,7 +487,7 @@ fn json_agrees_with_the_diagnostics() {
                     let w = j["witness"].as_object().unwrap();
                     let facts: Vec<&str> = policy
                         .input_facts()
-                        .map(|f| policy.facts[f].name.as_str())
+                        .map(|f| policy.facts()[f].name.as_str())
                         .collect();
                     assert_eq!(w.keys().map(String::as_str).collect::<Vec<_>>(), facts);
                 }

@@ -1,6 +1,6 @@
 //! The library example of README.md ("Library"), as a real test: keep the two identical.
 
-use deontic::eval::input::case_from_json;
+use deontic::model::case_from_json;
 use deontic::report::{eval_human, eval_json};
 use deontic::{Policy, Verdict};
 

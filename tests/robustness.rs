@@ -108,7 +108,7 @@ fn a_large_policy_is_checked_and_a_huge_one_refused() {
     }
     assert!(text.len() > 4_000_000);
     let p = Policy::parse("big.policy", text).unwrap();
-    assert_eq!(p.rules.len(), n);
+    assert_eq!(p.rules().len(), n);
     // Over the limit: one clear diagnostic, at once.
     let huge = "# padding\n".repeat(deontic::model::MAX_SOURCE_BYTES / 10 + 1);
     let err = Policy::parse("huge.policy", huge).unwrap_err();
@@ -179,7 +179,7 @@ fn random_bytes_never_panic() {
         }
         if let Ok(p) = Policy::from_bytes("m.policy", bytes) {
             let _ = deontic::analysis::lint(&p).unwrap();
-            for c in &p.cases {
+            for c in p.cases() {
                 let _ = p.evaluate(&c.case);
             }
         }
@@ -343,7 +343,7 @@ fn an_interrupted_rewrite_keeps_the_original() {
     let path = dir.path().join("p.policy");
     let original = "fact a\naction x\nif a then x\n";
     std::fs::write(&path, original).unwrap();
-    let result = deontic::write::write_atomic(&path, |w| {
+    let result = deontic::cli::write::write_atomic(&path, |w| {
         w.write_all(b"fact a\nac")?;
         Err(std::io::Error::other("killed halfway"))
     });

@@ -1,7 +1,7 @@
 //! Arbitrary bytes as case input (JSON, an array, or JSON Lines) for the bundled doctrine.
 #![no_main]
 
-use deontic::eval::input::{Form, read_cases};
+use deontic::model::{CaseForm as Form, read_cases};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 

@@ -3,48 +3,34 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Policy;
 use crate::source::Span;
+use crate::syntax::lexer;
 
 /// One `allow` directive: the line it stands on and the finding codes it names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
+    /// The 1-based line it stands on.
     pub line: usize,
+    /// Each code it names, as written, and where.
     pub codes: Vec<(String, Span)>,
 }
 
-/// Every `# deontic: allow(...)` comment in a policy's text.
+/// Every `# deontic: allow(...)` comment in a policy's text, from the syntax stage's lexer.
 pub fn directives(policy: &Policy) -> Vec<Directive> {
     let src = policy.source();
     let text = src.text();
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'#' => {
-                let start = i;
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-                // Only a comment on a line of its own is a directive.
-                let own_line = src.line_text(src.line(start)).trim_start().starts_with('#');
-                if let Some(d) = parse(&text[start..i], start).filter(|_| own_line) {
-                    out.push(Directive {
-                        line: src.line(start),
-                        codes: d,
-                    });
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out
+    lexer::lex(text)
+        .comments
+        .into_iter()
+        // Only a comment on a line of its own is a directive.
+        .filter(|c| c.own_line)
+        .filter_map(|c| {
+            let codes = parse(&text[c.span.start..c.span.end], c.span.start)?;
+            Some(Directive {
+                line: src.line(c.span.start),
+                codes,
+            })
+        })
+        .collect()
 }
 
 /// Reads `# deontic: allow(a, b)` from one comment starting at byte `at`.
@@ -121,7 +107,7 @@ pub(super) fn apply(policy: &Policy, found: Vec<Diagnostic>) -> Vec<Diagnostic> 
                 .iter()
                 .take(n)
                 .filter_map(|id| policy.rule_id(id))
-                .map(|r| policy.rules[r].span)
+                .map(|r| policy.rule(r).span)
                 .collect()
         };
         if !subjects.iter().any(|s| allowed(d.code, src.line(s.start))) {

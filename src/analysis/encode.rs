@@ -59,10 +59,10 @@ pub struct Locals {
 const NONE: u32 = u32::MAX;
 
 impl Locals {
-    pub fn new(p: &Policy) -> Self {
+    pub fn new(policy: &Policy) -> Self {
         Locals {
-            rule: vec![NONE; p.rules.len()],
-            fact: vec![NONE; p.facts.len()],
+            rule: vec![NONE; policy.rules().len()],
+            fact: vec![NONE; policy.facts().len()],
         }
     }
 }
@@ -79,14 +79,14 @@ pub struct Encoder<'c, S> {
 }
 
 impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
-    pub fn new(p: &Policy, ix: &Index, cone: &'c Cone, mut locals: Locals) -> Self {
+    pub fn new(policy: &Policy, index: &Index, cone: &'c Cone, mut locals: Locals) -> Self {
         for (i, &r) in cone.rules.iter().enumerate() {
             locals.rule[r] = i as u32;
         }
         for (i, &f) in cone.facts.iter().enumerate() {
             locals.fact[f] = i as u32;
         }
-        let mut e = Encoder {
+        let mut enc = Encoder {
             solver: S::default(),
             next: 0,
             truth: Lit::positive(0),
@@ -95,26 +95,28 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
             facts: Vec::with_capacity(cone.facts.len()),
             error: None,
         };
-        e.truth = e.fresh();
-        e.clause(&[e.truth]);
+        enc.truth = enc.fresh();
+        enc.clause(&[enc.truth]);
         for &f in &cone.facts {
-            let enc = match &p.facts[f].ty {
-                FactType::Bool => FactEnc::Bool(e.fresh()),
+            let fact_enc = match &policy.fact(f).ty {
+                FactType::Bool => FactEnc::Bool(enc.fresh()),
                 FactType::Enum(vs) => {
-                    let lits: Vec<Lit> = vs.iter().map(|_| e.fresh()).collect();
-                    e.clause(&lits);
+                    let lits: Vec<Lit> = vs.iter().map(|_| enc.fresh()).collect();
+                    enc.clause(&lits);
                     for i in 0..lits.len() {
                         for j in i + 1..lits.len() {
-                            e.clause(&[!lits[i], !lits[j]]);
+                            enc.clause(&[!lits[i], !lits[j]]);
                         }
                     }
                     FactEnc::Enum(lits)
                 }
                 FactType::Int { lo, .. } => {
-                    let ts: Vec<(i64, Lit)> =
-                        ix.thresholds[f].iter().map(|&t| (t, e.fresh())).collect();
+                    let ts: Vec<(i64, Lit)> = index.thresholds[f]
+                        .iter()
+                        .map(|&t| (t, enc.fresh()))
+                        .collect();
                     for w in ts.windows(2) {
-                        e.clause(&[!w[1].1, w[0].1]);
+                        enc.clause(&[!w[1].1, w[0].1]);
                     }
                     FactEnc::Int {
                         lo: *lo,
@@ -122,9 +124,9 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
                     }
                 }
             };
-            e.facts.push(enc);
+            enc.facts.push(fact_enc);
         }
-        e
+        enc
     }
 
     /// Gives back the index maps, cleared, for the next cone.
@@ -269,7 +271,12 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
 
     /// Encodes the cone's evaluation. With `base` and `removed`, encodes it without rule
     /// `removed`, sharing every literal of `base` that the removal cannot change.
-    pub fn world(&mut self, p: &Policy, ix: &Index, base: Option<(&World, RuleId)>) -> World {
+    pub fn world(
+        &mut self,
+        policy: &Policy,
+        index: &Index,
+        base: Option<(&World, RuleId)>,
+    ) -> World {
         let cone = self.cone;
         let (nf, nr) = (cone.facts.len(), cone.rules.len());
         let mut w = World {
@@ -294,7 +301,7 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
             let mut stack = vec![r];
             rule_changes[self.rule(r)] = true;
             while let Some(x) = stack.pop() {
-                for c in &p.rules[x].conclusions {
+                for c in &policy.rule(x).conclusions {
                     if let crate::model::Target::Fact(f) = c.target
                         && self.locals.fact[f] != NONE
                     {
@@ -303,7 +310,7 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
                             continue;
                         }
                         fact_changes[lf] = true;
-                        for &y in &ix.users[f] {
+                        for &y in &index.users[f] {
                             if self.in_cone(y) && !rule_changes[self.rule(y)] {
                                 rule_changes[self.rule(y)] = true;
                                 stack.push(y);
@@ -319,22 +326,22 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
                 continue;
             }
             let mut lits = Vec::new();
-            for &r in &ix.concluders[f] {
-                self.fire(p, r, &mut w, &mut done, removed, &rule_changes);
+            for &r in &index.concluders[f] {
+                self.fire(policy, r, &mut w, &mut done, removed, &rule_changes);
                 lits.push(w.fire[self.rule(r)]);
             }
             let lf = self.fact(f);
             w.fact[lf] = Some(self.or(&lits));
         }
         for &r in &cone.rules {
-            self.fire(p, r, &mut w, &mut done, removed, &rule_changes);
+            self.fire(policy, r, &mut w, &mut done, removed, &rule_changes);
         }
         w
     }
 
     fn fire(
         &mut self,
-        p: &Policy,
+        policy: &Policy,
         r: RuleId,
         w: &mut World,
         done: &mut [bool],
@@ -349,7 +356,7 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
         w.fire[lr] = if removed == Some(r) {
             !self.truth
         } else {
-            match &p.rules[r].kind {
+            match &policy.rule(r).kind {
                 RuleKind::Conditional { when, unless } => {
                     let a = when.as_ref().map_or(self.truth, |c| self.cond(c, w));
                     let u = unless.as_ref().map_or(!self.truth, |c| self.cond(c, w));
@@ -368,13 +375,13 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
     /// Steps 3 to 6 for one action in a world, leaving out rule `removed`.
     pub fn action(
         &mut self,
-        p: &Policy,
-        ix: &Index,
+        policy: &Policy,
+        index: &Index,
         a: ActionId,
         w: &World,
         removed: Option<RuleId>,
     ) -> ActionEnc {
-        let on_a: Vec<(RuleId, Modality)> = ix.on_action[a]
+        let on_a: Vec<(RuleId, Modality)> = index.on_action[a]
             .iter()
             .copied()
             .filter(|&(r, _)| Some(r) != removed)
@@ -382,11 +389,11 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
         let mut kept4 = Vec::with_capacity(on_a.len());
         for &(r, m) in &on_a {
             let mut lits = vec![self.fires(w, r)];
-            if p.is_overridden(r) {
+            if policy.is_overridden(r) {
                 let mut winners: Vec<RuleId> = on_a
                     .iter()
                     .map(|&(x, _)| x)
-                    .filter(|&x| p.overrides(x, r))
+                    .filter(|&x| policy.overrides(x, r))
                     .collect();
                 winners.dedup();
                 lits.extend(winners.iter().map(|&x| !self.fires(w, x)));
@@ -395,7 +402,7 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
         }
         let reqs: Vec<Lit> = kept4
             .iter()
-            .filter(|(r, _, _)| p.rules[*r].is_requirement())
+            .filter(|(r, _, _)| policy.rule(*r).is_requirement())
             .map(|x| x.2)
             .collect();
         let req = self.or(&reqs);
@@ -421,7 +428,7 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
         let any = self.or(&[mn, may, must]);
         let allow = self.or(&[may, must]);
         let t = self.truth;
-        let default = p.actions[a].default;
+        let default = policy.action(a).default;
         let is = |d| if default == d { t } else { !t };
         let conflict = self.and(&[mn, allow]);
         let required = self.and(&[!mn, must]);
@@ -466,9 +473,9 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
 
     /// The case of the last satisfiable query; facts outside the cone take their first value
     /// (false, the first variant, the lower bound): they cannot change what the cone decides.
-    pub fn witness(&self, p: &Policy) -> Case {
-        let mut values: Vec<Value> = p
-            .facts
+    pub fn witness(&self, policy: &Policy) -> Case {
+        let mut values: Vec<Value> = policy
+            .facts()
             .iter()
             .map(|f| match &f.ty {
                 FactType::Bool => Value::Bool(false),
@@ -478,7 +485,7 @@ impl<'c, S: SolveIncremental + Default> Encoder<'c, S> {
             .collect();
         for (i, &f) in self.cone.facts.iter().enumerate() {
             values[f] = match &self.facts[i] {
-                FactEnc::Bool(l) => Value::Bool(!p.facts[f].derived && self.value(*l)),
+                FactEnc::Bool(l) => Value::Bool(!policy.fact(f).derived && self.value(*l)),
                 FactEnc::Enum(lits) => {
                     Value::Enum(lits.iter().position(|&l| self.value(l)).unwrap_or(0) as u32)
                 }

@@ -43,28 +43,28 @@ struct Known {
 }
 
 struct Run<'p> {
-    p: &'p Policy,
-    ix: Index,
-    k: Known,
+    policy: &'p Policy,
+    index: Index,
+    known: Known,
     out: Vec<Diagnostic>,
-    ev: Evaluator<'p>,
+    evaluator: Evaluator<'p>,
 }
 
 /// One target's cone on its solver.
 struct ConeRun<'r, 'p, 'c, S> {
     run: &'r mut Run<'p>,
-    e: Encoder<'c, S>,
+    encoder: Encoder<'c, S>,
     cone: &'c Cone,
 }
 
 pub(super) fn all<S: SolveIncremental + Default>(
-    p: &Policy,
+    policy: &Policy,
 ) -> Result<Vec<Diagnostic>, AnalysisError> {
-    let n = p.rules.len();
+    let n = policy.rules().len();
     let mut run = Run {
-        p,
-        ix: Index::new(p),
-        k: Known {
+        policy,
+        index: Index::new(policy),
+        known: Known {
             never: vec![None; n],
             always_done: vec![false; n],
             seen_fire: vec![false; n],
@@ -75,47 +75,47 @@ pub(super) fn all<S: SolveIncremental + Default>(
             matters: vec![false; n],
         },
         out: Vec::new(),
-        ev: Evaluator::new(p),
+        evaluator: Evaluator::new(policy),
     };
-    messages::unused(p, &mut run.out);
-    let mut marks = Marks::new(p);
-    let mut locals = Locals::new(p);
-    for a in 0..p.actions.len() {
-        let mut seeds: Vec<RuleId> = run.ix.on_action[a].iter().map(|x| x.0).collect();
+    messages::unused(policy, &mut run.out);
+    let mut marks = Marks::new(policy);
+    let mut locals = Locals::new(policy);
+    for a in 0..policy.actions().len() {
+        let mut seeds: Vec<RuleId> = run.index.on_action[a].iter().map(|x| x.0).collect();
         seeds.dedup();
         if seeds.is_empty() {
             continue;
         }
-        let cone = Cone::of(p, &run.ix, &seeds, &mut marks);
+        let cone = Cone::of(policy, &run.index, &seeds, &mut marks);
         let mut c = ConeRun {
-            e: Encoder::<S>::new(p, &run.ix, &cone, locals),
+            encoder: Encoder::<S>::new(policy, &run.index, &cone, locals),
             run: &mut run,
             cone: &cone,
         };
-        let base = c.e.world(p, &c.run.ix, None);
+        let base = c.encoder.world(policy, &c.run.index, None);
         c.rules(&base)?;
-        let enc = c.e.action(p, &c.run.ix, a, &base, None);
+        let enc = c.encoder.action(policy, &c.run.index, a, &base, None);
         c.conflicts(a, &enc)?;
         c.shadowed(a, &seeds, &base, &enc)?;
         c.redundant(Target::Action(a), &base, &enc)?;
-        locals = c.e.into_locals();
+        locals = c.encoder.into_locals();
     }
-    for &f in p.derivation_order() {
-        let seeds = run.ix.concluders[f].clone();
-        let cone = Cone::of(p, &run.ix, &seeds, &mut marks);
-        let open = cone.rules.iter().any(|&r| match run.k.never[r] {
+    for &f in policy.derivation_order() {
+        let seeds = run.index.concluders[f].clone();
+        let cone = Cone::of(policy, &run.index, &seeds, &mut marks);
+        let open = cone.rules.iter().any(|&r| match run.known.never[r] {
             None => true,
-            Some(never) => !never && !run.k.matters[r] && !run.k.shadowed[r],
+            Some(never) => !never && !run.known.matters[r] && !run.known.shadowed[r],
         });
         if !open {
             continue;
         }
         let mut c = ConeRun {
-            e: Encoder::<S>::new(p, &run.ix, &cone, locals),
+            encoder: Encoder::<S>::new(policy, &run.index, &cone, locals),
             run: &mut run,
             cone: &cone,
         };
-        let base = c.e.world(p, &c.run.ix, None);
+        let base = c.encoder.world(policy, &c.run.index, None);
         c.rules(&base)?;
         let lit = c.fact_lit(f, &base);
         let dummy = ActionEnc {
@@ -124,11 +124,11 @@ pub(super) fn all<S: SolveIncremental + Default>(
             verdict: [lit; 5],
         };
         c.redundant(Target::Fact(f), &base, &dummy)?;
-        locals = c.e.into_locals();
+        locals = c.encoder.into_locals();
     }
     for r in 0..n {
-        if run.k.never[r] == Some(false) && !run.k.shadowed[r] && !run.k.matters[r] {
-            run.out.push(messages::redundant(p, r));
+        if run.known.never[r] == Some(false) && !run.known.shadowed[r] && !run.known.matters[r] {
+            run.out.push(messages::redundant(policy, r));
         }
     }
     Ok(run.out)
@@ -142,9 +142,9 @@ enum Target {
 
 impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
     fn sat(&mut self, assumptions: &[Lit]) -> Result<bool, AnalysisError> {
-        self.e
+        self.encoder
             .sat(assumptions)
-            .ok_or_else(|| AnalysisError(self.e.error.clone().unwrap_or_default()))
+            .ok_or_else(|| AnalysisError(self.encoder.error.clone().unwrap_or_default()))
     }
 
     /// The witness of the last satisfiable query, checked by the evaluator with `check`.
@@ -153,15 +153,15 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
         what: &str,
         check: impl Fn(&Evaluator) -> bool,
     ) -> Result<Case, AnalysisError> {
-        let p = self.run.p;
-        let case = self.e.witness(p);
-        self.run.ev.evaluate(&case);
-        if check(&self.run.ev) {
+        let policy = self.run.policy;
+        let case = self.encoder.witness(policy);
+        self.run.evaluator.evaluate(&case);
+        if check(&self.run.evaluator) {
             Ok(case)
         } else {
             Err(AnalysisError(format!(
                 "internal error: the witness for {what} does not reproduce it: {}",
-                p.case_text("witness", &case, &[])
+                policy.case_text("witness", &case, &[])
             )))
         }
     }
@@ -169,39 +169,39 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
     /// Notes which rules of the cone fire in the last model.
     fn note_firings(&mut self, base: &World) {
         for &r in &self.cone.rules {
-            if self.e.value(self.e.fires(base, r)) {
-                self.run.k.seen_fire[r] = true;
+            if self.encoder.value(self.encoder.fires(base, r)) {
+                self.run.known.seen_fire[r] = true;
             } else {
-                self.run.k.seen_quiet[r] = true;
+                self.run.known.seen_quiet[r] = true;
             }
         }
     }
 
     /// `never-fires` and `always-fires` for the rules of the cone not yet asked about.
     fn rules(&mut self, base: &World) -> Result<(), AnalysisError> {
-        let p = self.run.p;
+        let policy = self.run.policy;
         for &r in &self.cone.rules {
-            let fire = self.e.fires(base, r);
-            if self.run.k.never[r].is_none() {
-                let fires = self.run.k.seen_fire[r] || {
+            let fire = self.encoder.fires(base, r);
+            if self.run.known.never[r].is_none() {
+                let fires = self.run.known.seen_fire[r] || {
                     let sat = self.sat(&[fire])?;
                     if sat {
                         self.note_firings(base);
                     }
                     sat
                 };
-                self.run.k.never[r] = Some(!fires);
+                self.run.known.never[r] = Some(!fires);
                 if !fires {
-                    self.run.out.push(messages::never_fires(p, r));
+                    self.run.out.push(messages::never_fires(policy, r));
                 }
             }
-            if self.run.k.never[r] == Some(false) && !self.run.k.always_done[r] {
-                self.run.k.always_done[r] = true;
-                if messages::conditional(p, r) && !self.run.k.seen_quiet[r] {
+            if self.run.known.never[r] == Some(false) && !self.run.known.always_done[r] {
+                self.run.known.always_done[r] = true;
+                if messages::conditional(policy, r) && !self.run.known.seen_quiet[r] {
                     if self.sat(&[!fire])? {
                         self.note_firings(base);
                     } else {
-                        self.run.out.push(messages::always_fires(p, r));
+                        self.run.out.push(messages::always_fires(policy, r));
                     }
                 }
             }
@@ -210,27 +210,33 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
     }
 
     fn conflicts(&mut self, a: ActionId, enc: &ActionEnc) -> Result<(), AnalysisError> {
-        let p = self.run.p;
+        let policy = self.run.policy;
         // Per rule: the literal that a `must not` of it remains, and that a `may`/`must` does.
         let mut rules: Vec<RuleId> = enc
             .kept
             .iter()
             .map(|x| x.0)
-            .filter(|&r| self.run.k.never[r] == Some(false))
+            .filter(|&r| self.run.known.never[r] == Some(false))
             .collect();
         rules.dedup();
-        let side = |e: &mut Encoder<S>, r: RuleId, forbid: bool| {
+        let side = |encoder: &mut Encoder<S>, r: RuleId, forbid: bool| {
             let ls: Vec<Lit> = enc
                 .kept
                 .iter()
                 .filter(|x| x.0 == r && (x.1 == Modality::MustNot) == forbid)
                 .map(|x| x.2)
                 .collect();
-            (!ls.is_empty()).then(|| e.or(&ls))
+            (!ls.is_empty()).then(|| encoder.or(&ls))
         };
         let sides: Vec<(RuleId, Option<Lit>, Option<Lit>)> = rules
             .iter()
-            .map(|&r| (r, side(&mut self.e, r, true), side(&mut self.e, r, false)))
+            .map(|&r| {
+                (
+                    r,
+                    side(&mut self.encoder, r, true),
+                    side(&mut self.encoder, r, false),
+                )
+            })
             .collect();
         // Cheap filter: no query unless both a prohibition and a permission or obligation
         // can remain.
@@ -243,7 +249,7 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
             for j in i + 1..sides.len() {
                 let (r1, f1, a1) = sides[i];
                 let (r2, f2, a2) = sides[j];
-                if p.overrides(r1, r2) || p.overrides(r2, r1) {
+                if policy.overrides(r1, r2) || policy.overrides(r2, r1) {
                     continue;
                 }
                 let mut hit = false;
@@ -258,13 +264,15 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
                 if !hit {
                     continue;
                 }
-                let name = &p.actions[a].name;
+                let name = &policy.action(a).name;
                 let case = self.witness(&format!("the conflict on `{name}`"), |ev| {
                     ev.verdict(a) == Verdict::Conflict
                         && ev.by(a).contains(&(r1 as u32))
                         && ev.by(a).contains(&(r2 as u32))
                 })?;
-                self.run.out.push(messages::conflict(p, a, r1, r2, &case));
+                self.run
+                    .out
+                    .push(messages::conflict(policy, a, r1, r2, &case));
             }
         }
         Ok(())
@@ -279,41 +287,41 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
         base: &World,
         enc: &ActionEnc,
     ) -> Result<(), AnalysisError> {
-        let p = self.run.p;
+        let policy = self.run.policy;
         for &r in seeds {
-            let k = &self.run.k;
-            if k.never[r] != Some(false) || self.run.ix.derives[r] || k.takes_effect[r] {
+            let known = &self.run.known;
+            if known.never[r] != Some(false) || self.run.index.derives[r] || known.takes_effect[r] {
                 continue;
             }
             let kept: Vec<Lit> = enc.kept.iter().filter(|x| x.0 == r).map(|x| x.2).collect();
-            let any = self.e.or(&kept);
-            let fire = self.e.fires(base, r);
+            let any = self.encoder.or(&kept);
+            let fire = self.encoder.fires(base, r);
             if self.sat(&[fire, any])? {
                 // The model shows every rule whose conclusion it keeps taking effect.
                 for x in &enc.kept {
-                    if self.e.value(x.2) {
-                        self.run.k.takes_effect[x.0] = true;
+                    if self.encoder.value(x.2) {
+                        self.run.known.takes_effect[x.0] = true;
                     }
                 }
                 continue;
             }
             self.removers(r, base, enc)?;
-            let last = self.run.ix.actions_of[r].last() == Some(&a);
-            if !last || self.run.k.takes_effect[r] {
+            let last = self.run.index.actions_of[r].last() == Some(&a);
+            if !last || self.run.known.takes_effect[r] {
                 continue;
             }
             // Shadowed on every action it concludes on.
-            self.run.k.shadowed[r] = true;
+            self.run.known.shadowed[r] = true;
             self.sat(&[fire])?;
-            let case = self.witness(&format!("shadowed rule `{}`", p.rules[r].id), |ev| {
-                ev.fired(r) && (0..p.actions.len()).all(|a| !ev.by(a).contains(&(r as u32)))
+            let case = self.witness(&format!("shadowed rule `{}`", policy.rule(r).id), |ev| {
+                ev.fired(r) && (0..policy.actions().len()).all(|a| !ev.by(a).contains(&(r as u32)))
             })?;
-            let mut removers = std::mem::take(&mut self.run.k.removers[r]);
+            let mut removers = std::mem::take(&mut self.run.known.removers[r]);
             removers.sort_unstable();
             removers.dedup();
             self.run
                 .out
-                .push(messages::shadowed(p, r, &removers, &case));
+                .push(messages::shadowed(policy, r, &removers, &case));
         }
         Ok(())
     }
@@ -322,19 +330,19 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
     /// rule that overrides it and concludes on the action (step 4), or a requirement whose
     /// conclusion remains after step 4 while a permission of `r` does too (step 5).
     fn removers(&mut self, r: RuleId, base: &World, enc: &ActionEnc) -> Result<(), AnalysisError> {
-        let p = self.run.p;
-        let fire = self.e.fires(base, r);
+        let policy = self.run.policy;
+        let fire = self.encoder.fires(base, r);
         let mine: Vec<usize> = (0..enc.kept.len())
             .filter(|&i| enc.kept[i].0 == r)
             .collect();
         for (i, &(w, _, _)) in enc.kept.iter().enumerate() {
-            if w == r || self.run.k.removers[r].contains(&w) {
+            if w == r || self.run.known.removers[r].contains(&w) {
                 continue;
             }
-            let removes = if p.overrides(w, r) {
-                let wf = self.e.fires(base, w);
+            let removes = if policy.overrides(w, r) {
+                let wf = self.encoder.fires(base, w);
                 self.sat(&[fire, wf])?
-            } else if p.rules[w].is_requirement() {
+            } else if policy.rule(w).is_requirement() {
                 let mut hit = false;
                 for &j in mine.iter().filter(|&&j| enc.kept[j].1 == Modality::May) {
                     if self.sat(&[fire, enc.kept4[i], enc.kept4[j]])? {
@@ -347,7 +355,7 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
                 false
             };
             if removes {
-                self.run.k.removers[r].push(w);
+                self.run.known.removers[r].push(w);
             }
         }
         Ok(())
@@ -355,39 +363,41 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
 
     /// A derived fact's literal: some rule that concludes it fires.
     fn fact_lit(&mut self, f: FactId, w: &World) -> Lit {
-        let lits: Vec<Lit> = self.run.ix.concluders[f]
+        let lits: Vec<Lit> = self.run.index.concluders[f]
             .iter()
-            .map(|&r| self.e.fires(w, r))
+            .map(|&r| self.encoder.fires(w, r))
             .collect();
-        self.e.or(&lits)
+        self.encoder.or(&lits)
     }
 
     /// For each rule of the cone not yet known to matter: does deleting it change the
     /// target in some case?
     fn redundant(&mut self, t: Target, base: &World, enc: &ActionEnc) -> Result<(), AnalysisError> {
-        let p = self.run.p;
+        let policy = self.run.policy;
         for &r in &self.cone.rules {
-            let k = &self.run.k;
-            if k.never[r] != Some(false) || k.matters[r] || k.shadowed[r] {
+            let known = &self.run.known;
+            if known.never[r] != Some(false) || known.matters[r] || known.shadowed[r] {
                 continue;
             }
-            let without = self.e.world(p, &self.run.ix, Some((base, r)));
+            let without = self.encoder.world(policy, &self.run.index, Some((base, r)));
             let mut diffs = Vec::with_capacity(5);
             match t {
                 Target::Action(a) => {
-                    let after = self.e.action(p, &self.run.ix, a, &without, Some(r));
+                    let after = self
+                        .encoder
+                        .action(policy, &self.run.index, a, &without, Some(r));
                     for v in 0..5 {
-                        diffs.push(self.e.xor(enc.verdict[v], after.verdict[v]));
+                        diffs.push(self.encoder.xor(enc.verdict[v], after.verdict[v]));
                     }
                 }
                 Target::Fact(f) => {
                     let after = self.fact_lit(f, &without);
-                    diffs.push(self.e.xor(enc.verdict[0], after));
+                    diffs.push(self.encoder.xor(enc.verdict[0], after));
                 }
             }
-            let any = self.e.or(&diffs);
+            let any = self.encoder.or(&diffs);
             if self.sat(&[any])? {
-                self.run.k.matters[r] = true;
+                self.run.known.matters[r] = true;
             }
         }
         Ok(())

@@ -24,36 +24,36 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn new(p: &Policy) -> Self {
-        let (nf, nr) = (p.facts.len(), p.rules.len());
-        let mut ix = Index {
+    pub fn new(policy: &Policy) -> Self {
+        let (nf, nr) = (policy.facts().len(), policy.rules().len());
+        let mut index = Index {
             concluders: vec![Vec::new(); nf],
-            on_action: vec![Vec::new(); p.actions.len()],
+            on_action: vec![Vec::new(); policy.actions().len()],
             mentions: Vec::with_capacity(nr),
             users: vec![Vec::new(); nf],
             actions_of: vec![Vec::new(); nr],
             derives: vec![false; nr],
-            thresholds: thresholds(p),
+            thresholds: thresholds(policy),
             derive_pos: vec![usize::MAX; nf],
         };
-        for (r, rule) in p.rules.iter().enumerate() {
+        for (r, rule) in policy.rules().iter().enumerate() {
             for c in &rule.conclusions {
                 match c.target {
                     Target::Fact(f) => {
-                        ix.derives[r] = true;
-                        if ix.concluders[f].last() != Some(&r) {
-                            ix.concluders[f].push(r);
+                        index.derives[r] = true;
+                        if index.concluders[f].last() != Some(&r) {
+                            index.concluders[f].push(r);
                         }
                     }
                     Target::Action(a, m) => {
-                        ix.on_action[a].push((r, m));
-                        if !ix.actions_of[r].contains(&a) {
-                            ix.actions_of[r].push(a);
+                        index.on_action[a].push((r, m));
+                        if !index.actions_of[r].contains(&a) {
+                            index.actions_of[r].push(a);
                         }
                     }
                 }
             }
-            ix.actions_of[r].sort_unstable();
+            index.actions_of[r].sort_unstable();
             let mut m = Vec::new();
             rule.for_each_fact(&mut |f| {
                 if !m.contains(&f) {
@@ -61,14 +61,14 @@ impl Index {
                 }
             });
             for &f in &m {
-                ix.users[f].push(r);
+                index.users[f].push(r);
             }
-            ix.mentions.push(m);
+            index.mentions.push(m);
         }
-        for (i, &f) in p.derivation_order().iter().enumerate() {
-            ix.derive_pos[f] = i;
+        for (i, &f) in policy.derivation_order().iter().enumerate() {
+            index.derive_pos[f] = i;
         }
-        ix
+        index
     }
 }
 
@@ -94,18 +94,18 @@ pub struct Marks {
 }
 
 impl Marks {
-    pub fn new(p: &Policy) -> Self {
+    pub fn new(policy: &Policy) -> Self {
         Marks {
             stamp: 0,
-            rule: vec![0; p.rules.len()],
-            fact: vec![0; p.facts.len()],
+            rule: vec![0; policy.rules().len()],
+            fact: vec![0; policy.facts().len()],
         }
     }
 }
 
 impl Cone {
     /// The cone of the rules `seeds`.
-    pub fn of(p: &Policy, ix: &Index, seeds: &[RuleId], marks: &mut Marks) -> Cone {
+    pub fn of(policy: &Policy, index: &Index, seeds: &[RuleId], marks: &mut Marks) -> Cone {
         marks.stamp += 1;
         let stamp = marks.stamp;
         let mut cone = Cone::default();
@@ -118,15 +118,15 @@ impl Cone {
         }
         while let Some(r) = stack.pop() {
             cone.rules.push(r);
-            for &f in &ix.mentions[r] {
+            for &f in &index.mentions[r] {
                 if marks.fact[f] == stamp {
                     continue;
                 }
                 marks.fact[f] = stamp;
                 cone.facts.push(f);
-                if p.facts[f].derived {
+                if policy.fact(f).derived {
                     cone.derived.push(f);
-                    for &q in &ix.concluders[f] {
+                    for &q in &index.concluders[f] {
                         if marks.rule[q] != stamp {
                             marks.rule[q] = stamp;
                             stack.push(q);
@@ -137,14 +137,14 @@ impl Cone {
         }
         cone.rules.sort_unstable();
         cone.facts.sort_unstable();
-        cone.derived.sort_unstable_by_key(|&f| ix.derive_pos[f]);
+        cone.derived.sort_unstable_by_key(|&f| index.derive_pos[f]);
         cone
     }
 }
 
 /// The thresholds `t` (with `lo < t <= hi`) at which each integer fact's comparisons can change.
-fn thresholds(p: &Policy) -> Vec<Vec<i64>> {
-    let mut out = vec![Vec::new(); p.facts.len()];
+fn thresholds(policy: &Policy) -> Vec<Vec<i64>> {
+    let mut out = vec![Vec::new(); policy.facts().len()];
     fn walk(c: &Cond, out: &mut Vec<Vec<i64>>) {
         match c {
             Cond::Compare(f, _, n) => {
@@ -158,7 +158,7 @@ fn thresholds(p: &Policy) -> Vec<Vec<i64>> {
             _ => {}
         }
     }
-    for r in &p.rules {
+    for r in policy.rules() {
         match &r.kind {
             RuleKind::Conditional { when, unless } => {
                 when.iter().chain(unless).for_each(|c| walk(c, &mut out))
@@ -167,7 +167,7 @@ fn thresholds(p: &Policy) -> Vec<Vec<i64>> {
         }
     }
     for (f, ts) in out.iter_mut().enumerate() {
-        if let FactType::Int { lo, hi } = p.facts[f].ty {
+        if let FactType::Int { lo, hi } = policy.fact(f).ty {
             ts.retain(|&t| t > lo && t <= hi);
             ts.sort_unstable();
             ts.dedup();

@@ -3,8 +3,8 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ActionId, Case, Policy, RuleId, RuleKind, Target};
 
-pub fn never_fires(p: &Policy, r: RuleId) -> Diagnostic {
-    let rule = &p.rules[r];
+pub fn never_fires(policy: &Policy, r: RuleId) -> Diagnostic {
+    let rule = &policy.rule(r);
     let mut d = Diagnostic::new(Code::NeverFires, format!("rule `{}` never fires", rule.id))
         .primary(rule.name_span, "fires in no valid case")
         .help("no case satisfies its condition: fix the condition, or delete the rule");
@@ -13,15 +13,15 @@ pub fn never_fires(p: &Policy, r: RuleId) -> Diagnostic {
 }
 
 /// Whether `always-fires` applies to a rule: it has a condition, or is a requirement.
-pub fn conditional(p: &Policy, r: RuleId) -> bool {
-    match &p.rules[r].kind {
+pub fn conditional(policy: &Policy, r: RuleId) -> bool {
+    match &policy.rule(r).kind {
         RuleKind::Conditional { when, unless } => when.is_some() || unless.is_some(),
         RuleKind::Requirement { .. } => true,
     }
 }
 
-pub fn always_fires(p: &Policy, r: RuleId) -> Diagnostic {
-    let rule = &p.rules[r];
+pub fn always_fires(policy: &Policy, r: RuleId) -> Diagnostic {
+    let rule = &policy.rule(r);
     let what = if rule.is_requirement() {
         "its condition fails in every valid case, so it always forbids"
     } else {
@@ -39,22 +39,23 @@ pub fn always_fires(p: &Policy, r: RuleId) -> Diagnostic {
     d
 }
 
-pub fn conflict(p: &Policy, a: ActionId, r1: RuleId, r2: RuleId, case: &Case) -> Diagnostic {
-    let (id1, id2) = (p.rules[r1].id.clone(), p.rules[r2].id.clone());
-    let name = &p.actions[a].name;
+pub fn conflict(policy: &Policy, a: ActionId, r1: RuleId, r2: RuleId, case: &Case) -> Diagnostic {
+    let (id1, id2) = (policy.rule(r1).id.clone(), policy.rule(r2).id.clone());
+    let name = &policy.action(a).name;
     let span_on = |r: RuleId| {
-        p.rules[r]
+        policy
+            .rule(r)
             .conclusions
             .iter()
             .find(|c| matches!(c.target, Target::Action(x, _) if x == a))
-            .map_or(p.rules[r].name_span, |c| c.span)
+            .map_or(policy.rule(r).name_span, |c| c.span)
     };
-    let block = p.case_text(
+    let block = policy.case_text(
         &format!("{id1} against {id2}"),
         case,
         &[(name.clone(), "conflict".into())],
     );
-    let named = p.rules[r1].named && p.rules[r2].named;
+    let named = policy.rule(r1).named && policy.rule(r2).named;
     let fix = if named {
         format!(
             "add `overrides {id1}` to rule `{id2}` (or the reverse) to say which wins, or narrow a condition so both cannot hold"
@@ -74,13 +75,16 @@ pub fn conflict(p: &Policy, a: ActionId, r1: RuleId, r2: RuleId, case: &Case) ->
     ));
     d.action = Some(name.clone());
     d.rules = vec![id1, id2];
-    d.witness = Some(p.case_literals(case));
+    d.witness = Some(policy.case_literals(case));
     d
 }
 
-pub fn shadowed(p: &Policy, r: RuleId, removers: &[RuleId], case: &Case) -> Diagnostic {
-    let rule = &p.rules[r];
-    let names: Vec<String> = removers.iter().map(|&w| p.rules[w].id.clone()).collect();
+pub fn shadowed(policy: &Policy, r: RuleId, removers: &[RuleId], case: &Case) -> Diagnostic {
+    let rule = &policy.rule(r);
+    let names: Vec<String> = removers
+        .iter()
+        .map(|&w| policy.rule(w).id.clone())
+        .collect();
     let list = names
         .iter()
         .map(|n| format!("`{n}`"))
@@ -100,20 +104,20 @@ pub fn shadowed(p: &Policy, r: RuleId, removers: &[RuleId], case: &Case) -> Diag
     )
     .primary(rule.name_span, "its conclusions never take effect");
     for &w in removers {
-        d = d.secondary(p.rules[w].name_span, "removes them");
+        d = d.secondary(policy.rule(w).name_span, "removes them");
     }
-    let block = p.case_text(&format!("{} fires", rule.id), case, &[]);
+    let block = policy.case_text(&format!("{} fires", rule.id), case, &[]);
     d = d.help(format!(
         "it fires, for example, here, yet decides nothing:\n{}\ndelete the rule, or narrow the rules that remove it",
         indent(&block)
     ));
     d.rules = std::iter::once(rule.id.clone()).chain(names).collect();
-    d.witness = Some(p.case_literals(case));
+    d.witness = Some(policy.case_literals(case));
     d
 }
 
-pub fn redundant(p: &Policy, r: RuleId) -> Diagnostic {
-    let rule = &p.rules[r];
+pub fn redundant(policy: &Policy, r: RuleId) -> Diagnostic {
+    let rule = &policy.rule(r);
     let mut d = Diagnostic::new(Code::RedundantRule, format!("rule `{}` is redundant", rule.id))
         .primary(rule.name_span, "deleting it changes nothing")
         .help("no verdict and no derived fact changes without it in any valid case: delete it, or fix the rules that already decide its cases");
@@ -121,10 +125,10 @@ pub fn redundant(p: &Policy, r: RuleId) -> Diagnostic {
     d
 }
 
-pub fn unused(p: &Policy, out: &mut Vec<Diagnostic>) {
-    let mut used = vec![false; p.facts.len()];
-    let mut concluded = vec![false; p.actions.len()];
-    for rule in &p.rules {
+pub fn unused(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let mut used = vec![false; policy.facts().len()];
+    let mut concluded = vec![false; policy.actions().len()];
+    for rule in policy.rules() {
         rule.for_each_fact(&mut |f| used[f] = true);
         for c in &rule.conclusions {
             if let Target::Action(a, _) = c.target {
@@ -132,8 +136,8 @@ pub fn unused(p: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for f in p.input_facts().filter(|&f| !used[f]) {
-        let fact = &p.facts[f];
+    for f in policy.input_facts().filter(|&f| !used[f]) {
+        let fact = &policy.fact(f);
         let mut d = Diagnostic::new(
             Code::UnusedFact,
             format!("fact `{}` is never used", fact.name),
@@ -143,7 +147,12 @@ pub fn unused(p: &Policy, out: &mut Vec<Diagnostic>) {
         d.name = Some(fact.name.clone());
         out.push(d);
     }
-    for (a, action) in p.actions.iter().enumerate().filter(|(a, _)| !concluded[*a]) {
+    for (a, action) in policy
+        .actions()
+        .iter()
+        .enumerate()
+        .filter(|(a, _)| !concluded[*a])
+    {
         let _ = a;
         let mut d = Diagnostic::new(
             Code::UnusedAction,
@@ -157,10 +166,11 @@ pub fn unused(p: &Policy, out: &mut Vec<Diagnostic>) {
         d.name = Some(action.name.clone());
         out.push(d);
     }
-    for (r, rule) in p.rules.iter().enumerate() {
+    for (r, rule) in policy.rules().iter().enumerate() {
         for (&q, &span) in rule.overrides.iter().zip(&rule.override_spans) {
             let acts = |x: RuleId| -> Vec<usize> {
-                p.rules[x]
+                policy
+                    .rule(x)
                     .conclusions
                     .iter()
                     .filter_map(|c| match c.target {
@@ -177,13 +187,14 @@ pub fn unused(p: &Policy, out: &mut Vec<Diagnostic>) {
                 Code::UselessOverride,
                 format!(
                     "`{}` overrides `{}`, but they decide no action in common",
-                    rule.id, p.rules[q].id
+                    rule.id,
+                    policy.rule(q).id
                 ),
             )
             .primary(span, "overrides nothing")
-            .secondary(p.rules[q].name_span, "decides other actions")
+            .secondary(policy.rule(q).name_span, "decides other actions")
             .help("an override only removes conclusions on the same action: remove it");
-            d.rules = vec![rule.id.clone(), p.rules[q].id.clone()];
+            d.rules = vec![rule.id.clone(), policy.rule(q).id.clone()];
             out.push(d);
         }
     }

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The `deontic` command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "deontic",
@@ -12,11 +13,14 @@ use std::path::PathBuf;
                   a test fails, or a case is invalid; 2 the command could not run."
 )]
 pub struct Cli {
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(missing_docs)] // clap shows each field's doc comment as its help
 pub enum Command {
     /// Report static errors (syntax, names, types, cycles, invalid cases)
     #[command(
@@ -122,6 +126,7 @@ pub enum Command {
     },
 }
 
+/// How `eval` and `explain` write their results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EvalFormat {
     /// An aligned table per case
@@ -130,6 +135,7 @@ pub enum EvalFormat {
     Json,
 }
 
+/// How `lint` writes its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     /// Each finding drawn on its source
@@ -140,6 +146,7 @@ pub enum LintFormat {
     Sarif,
 }
 
+/// How `graph` draws the policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     /// Graphviz DOT
@@ -148,6 +155,7 @@ pub enum GraphFormat {
     Mermaid,
 }
 
+/// How `test` writes its results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TestFormat {
     /// One line per case and a total

@@ -1,10 +1,11 @@
 //! `deontic explain POLICY [CASES] [--given ...] [ACTION...]`: the decision trail of each
 //! verdict, for cases read as `eval` reads them.
 
-use super::{EvalFormat, Status, load_one, open_cases};
+use super::EvalFormat;
+use super::common::{NO_CASES, Status, load_one, open_cases};
 use crate::diagnostic::did_you_mean;
-use crate::eval::input;
-use crate::model::{ActionId, Case, CaseError, Policy, Symbol};
+use crate::eval::trace;
+use crate::model::{self, ActionId, Case, CaseError, Policy, Symbol};
 use crate::report;
 use std::io::{self, Write};
 use std::path::Path;
@@ -54,16 +55,16 @@ pub(super) fn explain(
     let mut emit =
         |name: &str, case: Result<Case, CaseError>, out: &mut dyn Write| match (case, format) {
             (Ok(case), EvalFormat::Human) => {
-                let trace = policy.trace(&case);
-                writeln!(out, "{}", report::explain_human(name, &trace, &actions))
+                let traced = trace(&policy, &case);
+                writeln!(out, "{}", report::explain_human(name, &traced, &actions))
             }
             (Ok(case), EvalFormat::Json) => {
-                let trace = policy.trace(&case);
-                writeln!(out, "{}", report::explain_json(name, &trace, &actions))
+                let traced = trace(&policy, &case);
+                writeln!(out, "{}", report::explain_json(name, &traced, &actions))
             }
             (Err(e), EvalFormat::Human) => {
                 invalid = true;
-                writeln!(out, "case {name}\n  invalid: {e}\n")
+                write!(out, "{}", report::eval_invalid_human(name, &e))
             }
             (Err(e), EvalFormat::Json) => {
                 invalid = true;
@@ -74,22 +75,20 @@ pub(super) fn explain(
         let Some((reader, form)) = open_cases(path) else {
             return Ok(Status::CouldNotRun);
         };
-        input::read_cases(&policy, reader, form, |n, case| {
+        model::read_cases(&policy, reader, form, |n, case| {
             emit(&format!("#{n}"), case, out)
         })?;
     } else if !given.is_empty() {
         for (i, g) in given.iter().enumerate() {
-            let case = input::case_from_given(&policy, g);
+            let case = model::case_from_given(&policy, g);
             emit(&format!("#{}", i + 1), case, out)?;
         }
     } else {
-        if policy.cases.is_empty() {
-            eprintln!(
-                "error: the policy has no case blocks; give cases as a file, `-` or `--given`"
-            );
+        if policy.cases().is_empty() {
+            eprintln!("{NO_CASES}");
             return Ok(Status::CouldNotRun);
         }
-        for c in &policy.cases {
+        for c in policy.cases() {
             let name = match format {
                 EvalFormat::Human => format!("{:?}", c.name),
                 EvalFormat::Json => c.name.clone(),
@@ -103,7 +102,7 @@ pub(super) fn explain(
 /// The actions named, or every action when none is.
 fn action_ids(policy: &Policy, names: &[String]) -> Result<Vec<ActionId>, String> {
     if names.is_empty() {
-        return Ok((0..policy.actions.len()).collect());
+        return Ok((0..policy.actions().len()).collect());
     }
     names
         .iter()
@@ -113,7 +112,7 @@ fn action_ids(policy: &Policy, names: &[String]) -> Result<Vec<ActionId>, String
                 "`{n}` is a fact; `explain` names actions (derived facts are explained where a rule uses them)"
             )),
             None => {
-                let actions = policy.actions.iter().map(|a| a.name.as_str());
+                let actions = policy.actions().iter().map(|a| a.name.as_str());
                 let mut message = format!("unknown action `{n}`");
                 if let Some(hint) = did_you_mean(n, actions) {
                     message.push_str(&format!("; {hint}"));

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 /// A path that could not be used, with the reason.
 #[derive(Debug)]
 pub struct PathError {
+    /// The path as given or found.
     pub path: PathBuf,
+    /// Why it could not be used, lowercase.
     pub reason: String,
 }
 
@@ -29,8 +31,7 @@ pub fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathError>) {
             }),
             Ok(m) if m.is_dir() => {
                 let before = files.len();
-                let mut seen = HashSet::new();
-                walk(path, &mut files, &mut errors, &mut seen);
+                walk(path, &mut files, &mut errors);
                 if files.len() == before {
                     errors.push(PathError {
                         path: path.clone(),
@@ -44,49 +45,53 @@ pub fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathError>) {
     (files, errors)
 }
 
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    errors: &mut Vec<PathError>,
-    seen: &mut HashSet<PathBuf>,
-) {
-    // Following links is fine; visiting a folder twice (a link loop) is not.
-    match std::fs::canonicalize(dir) {
-        Ok(c) => {
-            if !seen.insert(c) {
-                return;
+fn is_policy(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "policy")
+}
+
+/// The `*.policy` files under a folder, in sorted order, following links. A folder reached
+/// twice (a link loop, or two links to one folder) is searched once; an entry that cannot
+/// be read is an error when it is a folder or named `*.policy`, and skipped otherwise.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<PathError>) {
+    let mut seen = HashSet::new();
+    let mut entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let is_dir = path.is_dir() || e.depth() == 0;
+                if is_dir || is_policy(&path) {
+                    let reason = match e.io_error() {
+                        Some(io) => io_reason(io),
+                        None => e.to_string(),
+                    };
+                    errors.push(PathError { path, reason });
+                }
+                continue;
             }
-        }
-        Err(e) => {
-            errors.push(PathError {
-                path: dir.to_path_buf(),
-                reason: io_reason(&e),
-            });
-            return;
-        }
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            errors.push(PathError {
-                path: dir.to_path_buf(),
-                reason: io_reason(&e),
-            });
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => walk(&p, files, errors, seen),
-            Ok(_) if p.extension().is_some_and(|e| e == "policy") => files.push(p),
-            Ok(_) => {}
-            Err(e) if p.extension().is_some_and(|e| e == "policy") => errors.push(PathError {
-                path: p,
-                reason: io_reason(&e),
-            }),
-            Err(_) => {}
+        };
+        if entry.file_type().is_dir() {
+            match std::fs::canonicalize(entry.path()) {
+                Ok(c) => {
+                    if !seen.insert(c) {
+                        entries.skip_current_dir();
+                    }
+                }
+                Err(e) => {
+                    errors.push(PathError {
+                        path: entry.path().to_path_buf(),
+                        reason: io_reason(&e),
+                    });
+                    entries.skip_current_dir();
+                }
+            }
+        } else if is_policy(entry.path()) {
+            files.push(entry.into_path());
         }
     }
 }
@@ -99,6 +104,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PathError> {
     })
 }
 
+/// An I/O error in the words of the other messages: lowercase, no `(os error N)`.
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),

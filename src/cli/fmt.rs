@@ -1,7 +1,8 @@
 //! `deontic fmt`: rewrite policy files in the canonical layout, check them, or format
 //! standard input.
 
-use super::{Status, files, plural, stderr_style};
+use super::common::{Status, plural, stderr_style};
+use super::files;
 use crate::format::{FormatError, format};
 use crate::report;
 use crate::source::Source;
@@ -85,7 +86,7 @@ fn one_file(path: &Path, check: bool, out: &mut impl Write) -> io::Result<(Statu
         write!(out, "{}", diff(&name, &text, &formatted))?;
         return Ok((Status::Failed, true));
     }
-    if let Err(e) = crate::write::write_atomic(path, |w| w.write_all(formatted.as_bytes())) {
+    if let Err(e) = super::write::write_atomic(path, |w| w.write_all(formatted.as_bytes())) {
         eprintln!("error: {name}: {}", files::io_reason(&e));
         return Ok((Status::CouldNotRun, false));
     }

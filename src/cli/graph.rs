@@ -1,6 +1,7 @@
 //! `deontic graph POLICY [--format dot|mermaid]`.
 
-use super::{GraphFormat, Status, load_one};
+use super::GraphFormat;
+use super::common::{Status, load_one};
 use crate::report;
 use std::io::{self, Write};
 use std::path::Path;

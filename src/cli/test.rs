@@ -2,12 +2,13 @@
 //! into them, `--coverage` reports what the cases leave untried, `--format junit` writes
 //! JUnit XML.
 
-use super::{Status, TestFormat, files, load, write_diagnostics};
-use crate::eval::expect::{CaseRun, coverage};
-use crate::format::bless::bless;
-use crate::model::{Failure, Policy};
+use super::TestFormat;
+use super::common::{Status, load, plural, write_diagnostics};
+use super::files;
+use crate::model::{ExpectTarget, Failure, Policy};
 use crate::report::{self, Style, Suite, SuiteCase};
 use crate::source::Source;
+use crate::testing::{CaseRun, bless, coverage, run_case};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -75,8 +76,8 @@ pub(super) fn test(
                 writeln!(
                     run.out,
                     "blessed {} in {}",
-                    super::plural(run.blessed_cases, "case"),
-                    super::plural(run.blessed_files, "file")
+                    plural(run.blessed_cases, "case"),
+                    plural(run.blessed_files, "file")
                 )?;
             }
             writeln!(run.out, "{} passed, {} failed", run.passed, run.failed)?;
@@ -127,12 +128,16 @@ impl<W: Write> Run<'_, W> {
         } else {
             policy
         };
-        let runs: Vec<CaseRun> = policy.cases.iter().map(|c| policy.run_case(c)).collect();
+        let runs: Vec<CaseRun> = policy
+            .cases()
+            .iter()
+            .map(|c| run_case(&policy, c))
+            .collect();
         let mut suite = Suite {
             path: name.clone(),
             ..Suite::default()
         };
-        for (c, r) in policy.cases.iter().zip(&runs) {
+        for (c, r) in policy.cases().iter().zip(&runs) {
             if r.misses.is_empty() {
                 self.passed += 1;
             } else {
@@ -179,7 +184,7 @@ impl<W: Write> Run<'_, W> {
         } else {
             let checked = Policy::from_source(Source::new(name.as_str(), blessed.text.as_str()))
                 .ok()
-                .filter(|p| p.cases.iter().all(|c| p.run_case(c).misses.is_empty()));
+                .filter(|p| p.cases().iter().all(|c| run_case(p, c).misses.is_empty()));
             let Some(after) = checked else {
                 eprintln!(
                     "error: {name}: blessing would not make every case pass; the file was left as it is"
@@ -188,7 +193,7 @@ impl<W: Write> Run<'_, W> {
                 return Ok(None);
             };
             let written =
-                crate::write::write_atomic(path, |w| w.write_all(blessed.text.as_bytes()));
+                super::write::write_atomic(path, |w| w.write_all(blessed.text.as_bytes()));
             if let Err(e) = written {
                 eprintln!("error: {name}: {}", files::io_reason(&e));
                 self.status = Status::CouldNotRun;
@@ -197,7 +202,7 @@ impl<W: Write> Run<'_, W> {
             self.blessed_files += 1;
             after
         };
-        for (i, c) in after.cases.iter().enumerate() {
+        for (i, c) in after.cases().iter().enumerate() {
             let label = format!("{name}: {:?}", c.name);
             let Some(b) = blessed.cases.iter().find(|b| b.case == i) else {
                 writeln!(self.out, "PASS {label}")?;
@@ -209,8 +214,8 @@ impl<W: Write> Run<'_, W> {
                 let x = &c.expectations[*j];
                 let line = after.source().line(x.span.start);
                 let target = match x.target {
-                    crate::model::ExpectTarget::Action(a) => &after.actions[a].name,
-                    crate::model::ExpectTarget::Fact(f) => &after.facts[f].name,
+                    ExpectTarget::Action(a) => &after.action(a).name,
+                    ExpectTarget::Fact(f) => &after.fact(f).name,
                 };
                 writeln!(self.out, "    line {line}: `{target}` is {now}, was {was}")?;
             }
@@ -218,7 +223,7 @@ impl<W: Write> Run<'_, W> {
                 writeln!(
                     self.out,
                     "    added {}",
-                    super::plural(b.added.len(), "`expect` line")
+                    plural(b.added.len(), "`expect` line")
                 )?;
             }
         }

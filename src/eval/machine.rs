@@ -4,7 +4,7 @@
 
 use super::{ActionVerdict, Outcome, Verdict};
 use crate::model::compile::{Branch, NO, Program, Slot, Test, YES};
-use crate::model::{ActionId, Case, DefaultVerdict, FactId, Policy, RuleId, Value};
+use crate::model::{ActionId, Case, DefaultVerdict, FactId, FactType, Policy, RuleId, Value};
 
 /// Evaluates cases of one policy, one at a time, in buffers it keeps.
 ///
@@ -32,6 +32,7 @@ pub struct Evaluator<'p> {
 }
 
 impl<'p> Evaluator<'p> {
+    /// An evaluator for `policy`, its buffers sized once.
     pub fn new(policy: &'p Policy) -> Self {
         let prog = policy.program();
         Evaluator {
@@ -39,15 +40,16 @@ impl<'p> Evaluator<'p> {
             prog,
             bits: vec![0; prog.bits.div_ceil(64)],
             values: vec![0; prog.values],
-            fired: vec![0; policy.rules.len().div_ceil(64)],
+            fired: vec![0; policy.rules().len().div_ceil(64)],
             kept: vec![0; prog.max_words],
             removed: vec![0; prog.max_words],
-            verdicts: vec![Verdict::Undecided; policy.actions.len()],
-            by: Vec::with_capacity(policy.rules.len()),
-            by_end: vec![0; policy.actions.len()],
+            verdicts: vec![Verdict::Undecided; policy.actions().len()],
+            by: Vec::with_capacity(policy.rules().len()),
+            by_end: vec![0; policy.actions().len()],
         }
     }
 
+    /// The policy it evaluates.
     pub fn policy(&self) -> &'p Policy {
         self.policy
     }
@@ -322,11 +324,9 @@ impl<'p> Evaluator<'p> {
 
     /// Any fact's value.
     pub fn value(&self, f: FactId) -> Value {
-        match (self.prog.slots[f], &self.policy.facts[f].ty) {
+        match (self.prog.slots[f], &self.policy.fact(f).ty) {
             (Slot::Bit(_), _) => Value::Bool(self.bool_fact(f)),
-            (Slot::Value(s), crate::model::FactType::Enum(_)) => {
-                Value::Enum(self.values[s as usize] as u32)
-            }
+            (Slot::Value(s), FactType::Enum(_)) => Value::Enum(self.values[s as usize] as u32),
             (Slot::Value(s), _) => Value::Int(self.values[s as usize]),
         }
     }
@@ -336,9 +336,9 @@ impl<'p> Evaluator<'p> {
         let p = self.policy;
         Outcome {
             policy: p,
-            values: (0..p.facts.len()).map(|f| self.value(f)).collect(),
-            fired: (0..p.rules.len()).map(|r| self.fired(r)).collect(),
-            verdicts: (0..p.actions.len())
+            values: (0..p.facts().len()).map(|f| self.value(f)).collect(),
+            fired: (0..p.rules().len()).map(|r| self.fired(r)).collect(),
+            verdicts: (0..p.actions().len())
                 .map(|a| ActionVerdict {
                     verdict: self.verdicts[a],
                     by: self.by(a).iter().map(|&r| r as RuleId).collect(),

@@ -1,46 +1,27 @@
-//! Evaluation of a case, exactly as section 4 of the contract: derived facts, firing,
-//! overrides, requirements over permissions, verdicts.
+//! Evaluation of a case, exactly as section 8 of `docs/language.md`: derived facts,
+//! firing, overrides, requirements over permissions, verdicts.
+//!
+//! The entry points take a [`Policy`]: [`evaluate`] (one case, an [`Outcome`]),
+//! [`Evaluator`] (many cases in reusable buffers), [`trace()`] (with the reasons kept, for
+//! `explain`), [`FastReader`] (a flat JSON object straight into an evaluator) and
+//! [`stream`] (JSON Lines on every core, in order, in bounded memory).
 
-pub mod expect;
-pub mod input;
-pub mod lines;
+mod fast_json;
 mod machine;
+pub mod stream;
 pub mod trace;
 
+pub use crate::model::Verdict;
+pub use fast_json::FastReader;
 pub use machine::Evaluator;
+pub use trace::{Trace, trace};
 
-use crate::model::{Case, FactId, Policy, RuleId, Value};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Verdict {
-    Permitted,
-    Forbidden,
-    Required,
-    Undecided,
-    Conflict,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Permitted => "permitted",
-            Verdict::Forbidden => "forbidden",
-            Verdict::Required => "required",
-            Verdict::Undecided => "undecided",
-            Verdict::Conflict => "conflict",
-        }
-    }
-}
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::model::{Case, ExpectTarget, FactId, Policy, RuleId, Value};
 
 /// One action's verdict and the rules whose conclusions decided it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionVerdict {
+    /// The verdict.
     pub verdict: Verdict,
     /// Rule indexes in source order.
     pub by: Vec<RuleId>,
@@ -59,6 +40,7 @@ pub struct Outcome<'p> {
 }
 
 impl<'p> Outcome<'p> {
+    /// The policy it is an outcome of.
     pub fn policy(&self) -> &'p Policy {
         self.policy
     }
@@ -77,7 +59,7 @@ impl<'p> Outcome<'p> {
             self.verdicts[a]
                 .by
                 .iter()
-                .map(|&r| self.policy.rules[r].id.as_str())
+                .map(|&r| self.policy.rule(r).id.as_str())
                 .collect(),
         )
     }
@@ -85,22 +67,39 @@ impl<'p> Outcome<'p> {
     /// A derived fact's value, by name.
     pub fn derived(&self, fact: &str) -> Option<bool> {
         let f = self.policy.fact_id(fact)?;
-        self.policy.facts[f]
+        self.policy
+            .fact(f)
             .derived
             .then(|| self.values[f] == Value::Bool(true))
     }
 
+    /// A fact's value (derived facts computed).
     pub fn fact_value(&self, f: FactId) -> Value {
         self.values[f]
     }
+
+    /// The word an `expect` line on `target` must say to hold: a verdict, or `true`/`false`.
+    pub fn word(&self, target: ExpectTarget) -> &'static str {
+        match target {
+            ExpectTarget::Action(a) => self.verdicts[a].verdict.as_str(),
+            ExpectTarget::Fact(f) if self.values[f] == Value::Bool(true) => "true",
+            ExpectTarget::Fact(_) => "false",
+        }
+    }
+}
+
+/// Evaluates a case. For many cases, an [`Evaluator`] reuses its buffers.
+pub fn evaluate<'p>(policy: &'p Policy, case: &Case) -> Outcome<'p> {
+    let mut evaluator = Evaluator::new(policy);
+    evaluator.evaluate(case);
+    evaluator.outcome()
 }
 
 impl Policy {
-    /// Evaluates a case. For many cases, an [`Evaluator`] reuses its buffers.
+    /// Evaluates a case: [`evaluate`], as a method. It is the one method of [`Policy`] that
+    /// is not about the policy itself, kept because it reads as the README's first example.
     pub fn evaluate(&self, case: &Case) -> Outcome<'_> {
-        let mut ev = Evaluator::new(self);
-        ev.evaluate(case);
-        ev.outcome()
+        evaluate(self, case)
     }
 }
 

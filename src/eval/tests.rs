@@ -7,7 +7,7 @@ use crate::model::{DefaultVerdict, Modality, Target};
 /// Steps 3 to 6 as the contract words them, on an outcome's firings.
 fn naive(p: &Policy, a: usize, fired: &[bool]) -> (Verdict, Vec<RuleId>) {
     let mut k: Vec<(RuleId, Modality)> = Vec::new();
-    for (r, rule) in p.rules.iter().enumerate().filter(|(r, _)| fired[*r]) {
+    for (r, rule) in p.rules().iter().enumerate().filter(|(r, _)| fired[*r]) {
         for c in &rule.conclusions {
             if let Target::Action(x, m) = c.target
                 && x == a
@@ -21,12 +21,12 @@ fn naive(p: &Policy, a: usize, fired: &[bool]) -> (Verdict, Vec<RuleId>) {
         .copied()
         .filter(|&(r, _)| !k.iter().any(|&(w, _)| p.overrides(w, r)))
         .collect();
-    if kept.iter().any(|&(r, _)| p.rules[r].is_requirement()) {
+    if kept.iter().any(|&(r, _)| p.rules()[r].is_requirement()) {
         kept.retain(|&(_, m)| m != Modality::May);
     }
     let has = |m| kept.iter().any(|&(_, x)| x == m);
     let verdict = if kept.is_empty() {
-        match p.actions[a].default {
+        match p.actions()[a].default {
             Some(DefaultVerdict::Permitted) => Verdict::Permitted,
             Some(DefaultVerdict::Forbidden) => Verdict::Forbidden,
             None => Verdict::Undecided,
@@ -116,7 +116,7 @@ fn wide_actions_match_the_contract() {
                 .unwrap();
             ev.evaluate(&case);
             let out = ev.outcome();
-            for a in 0..p.actions.len() {
+            for a in 0..p.actions().len() {
                 let (v, by) = naive(&p, a, &out.fired);
                 assert_eq!(ev.verdict(a), v, "n = {n}, action {a}");
                 let got: Vec<RuleId> = ev.by(a).iter().map(|&r| r as RuleId).collect();

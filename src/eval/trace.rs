@@ -1,12 +1,13 @@
 //! Evaluation with its reasons kept, for `deontic explain`: what steps 4 and 5 of section 4
 //! removed and by which rules, and which facts decide whether each condition holds.
 
-use super::Outcome;
-use crate::model::{ActionId, Case, Cond, FactId, Modality, Policy, RuleId, RuleKind, Target};
+use super::{Outcome, evaluate};
+use crate::model::{ActionId, Case, Cond, Modality, Policy, RuleId, RuleKind, Target, Value};
 
 /// A case's evaluation, with what became of every conclusion.
 #[derive(Clone, Debug)]
 pub struct Trace<'p> {
+    /// The evaluation itself.
     pub outcome: Outcome<'p>,
     /// One per action, in declaration order: the conclusions of step 3 on it.
     pub actions: Vec<Vec<Step>>,
@@ -15,8 +16,11 @@ pub struct Trace<'p> {
 /// One conclusion on an action of a rule that fired (a pair of step 3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
+    /// The rule.
     pub rule: RuleId,
+    /// What it concludes on the action.
     pub modality: Modality,
+    /// What became of it.
     pub fate: Fate,
 }
 
@@ -35,7 +39,9 @@ pub enum Fate {
 /// Which part of a rule a condition is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
+    /// The `if` part.
     If,
+    /// The `unless` part.
     Unless,
     /// A requirement's condition (the requirement fires when it fails).
     Requires,
@@ -44,98 +50,75 @@ pub enum Part {
 /// A test that decides a condition: the atom and whether it holds in the case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Atom<'p> {
+    /// The part of the rule it is in.
     pub part: Part,
     /// A constant, a bool fact, an enum test or a comparison.
     pub test: &'p Cond,
+    /// Whether it holds in the case.
     pub holds: bool,
 }
 
-impl Policy {
-    /// Evaluates a case and records why: for every action, the conclusions of the rules that
-    /// fired and what became of each in steps 4 and 5.
-    pub fn trace(&self, case: &Case) -> Trace<'_> {
-        let outcome = self.evaluate(case);
-        let actions = (0..self.actions.len())
-            .map(|a| self.steps(a, &outcome.fired))
-            .collect();
-        Trace { outcome, actions }
-    }
+/// Evaluates a case and records why: for every action, the conclusions of the rules that
+/// fired and what became of each in steps 4 and 5.
+pub fn trace<'p>(policy: &'p Policy, case: &Case) -> Trace<'p> {
+    let outcome = evaluate(policy, case);
+    let actions = (0..policy.actions().len())
+        .map(|a| steps(policy, a, &outcome.fired))
+        .collect();
+    Trace { outcome, actions }
+}
 
-    fn steps(&self, action: ActionId, fired: &[bool]) -> Vec<Step> {
-        let k: Vec<(RuleId, Modality)> = self
-            .rules
+/// The conclusions of step 3 on one action, each with its fate.
+fn steps(policy: &Policy, action: ActionId, fired: &[bool]) -> Vec<Step> {
+    let k: Vec<(RuleId, Modality)> = policy
+        .rules()
+        .iter()
+        .enumerate()
+        .filter(|&(r, _)| fired[r])
+        .flat_map(|(r, rule)| {
+            rule.conclusions.iter().filter_map(move |c| match c.target {
+                Target::Action(a, m) if a == action => Some((r, m)),
+                _ => None,
+            })
+        })
+        .collect();
+    let overriders = |r: RuleId| -> Vec<RuleId> {
+        let mut ws: Vec<RuleId> = k
             .iter()
-            .enumerate()
-            .filter(|&(r, _)| fired[r])
-            .flat_map(|(r, rule)| {
-                rule.conclusions.iter().filter_map(move |c| match c.target {
-                    Target::Action(a, m) if a == action => Some((r, m)),
-                    _ => None,
-                })
-            })
+            .map(|&(w, _)| w)
+            .filter(|&w| policy.overrides(w, r))
             .collect();
-        let overriders = |r: RuleId| -> Vec<RuleId> {
-            let mut ws: Vec<RuleId> = k
-                .iter()
-                .map(|&(w, _)| w)
-                .filter(|&w| self.overrides(w, r))
-                .collect();
-            ws.dedup();
-            ws
-        };
-        let after4: Vec<RuleId> = k
-            .iter()
-            .map(|&(r, _)| r)
-            .filter(|&r| overriders(r).is_empty())
-            .collect();
-        let mut requirements: Vec<RuleId> = after4
-            .iter()
-            .copied()
-            .filter(|&r| self.rules[r].is_requirement())
-            .collect();
-        requirements.dedup();
-        k.iter()
-            .map(|&(rule, modality)| {
-                let over = overriders(rule);
-                let fate = if !over.is_empty() {
-                    Fate::Overridden(over)
-                } else if modality == Modality::May && !requirements.is_empty() {
-                    Fate::Outranked(requirements.clone())
-                } else {
-                    Fate::Kept
-                };
-                Step {
-                    rule,
-                    modality,
-                    fate,
-                }
-            })
-            .collect()
-    }
-
-    /// The rules that conclude on an action, in source order.
-    pub fn rules_on(&self, action: ActionId) -> Vec<RuleId> {
-        (0..self.rules.len())
-            .filter(|&r| {
-                self.rules[r]
-                    .conclusions
-                    .iter()
-                    .any(|c| matches!(c.target, Target::Action(a, _) if a == action))
-            })
-            .collect()
-    }
-
-    /// The rules that derive a fact, in source order.
-    pub fn rules_deriving(&self, fact: FactId) -> Vec<RuleId> {
-        (0..self.rules.len())
-            .filter(|&r| {
-                self.rules[r]
-                    .conclusions
-                    .iter()
-                    .any(|c| c.target == Target::Fact(fact))
-            })
-            .collect()
-    }
+        ws.dedup();
+        ws
+    };
+    let after4: Vec<RuleId> = k
+        .iter()
+        .map(|&(r, _)| r)
+        .filter(|&r| overriders(r).is_empty())
+        .collect();
+    let mut requirements: Vec<RuleId> = after4
+        .iter()
+        .copied()
+        .filter(|&r| policy.rule(r).is_requirement())
+        .collect();
+    requirements.dedup();
+    k.iter()
+        .map(|&(rule, modality)| {
+            let over = overriders(rule);
+            let fate = if !over.is_empty() {
+                Fate::Overridden(over)
+            } else if modality == Modality::May && !requirements.is_empty() {
+                Fate::Outranked(requirements.clone())
+            } else {
+                Fate::Kept
+            };
+            Step {
+                rule,
+                modality,
+                fate,
+            }
+        })
+        .collect()
 }
 
 impl Trace<'_> {
@@ -145,7 +128,7 @@ impl Trace<'_> {
         let p = self.outcome.policy();
         let values = &self.outcome.values;
         let mut out = Vec::new();
-        match &p.rules[rule].kind {
+        match &p.rule(rule).kind {
             RuleKind::Requirement { condition } => {
                 decisive(condition, values, Part::Requires, &mut out)
             }
@@ -172,7 +155,7 @@ impl Trace<'_> {
 
 /// The atoms that decide a condition's value: all operands of a true `and` or a false `or`,
 /// only the deciding ones (false, true) otherwise; `not` passes through.
-fn decisive<'p>(c: &'p Cond, values: &[crate::model::Value], part: Part, out: &mut Vec<Atom<'p>>) {
+fn decisive<'p>(c: &'p Cond, values: &[Value], part: Part, out: &mut Vec<Atom<'p>>) {
     let value = c.holds(values);
     match c {
         Cond::Not(x) => decisive(x, values, part, out),
@@ -199,7 +182,8 @@ fn decisive<'p>(c: &'p Cond, values: &[crate::model::Value], part: Part, out: &m
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Fate, Part, Step, trace};
+    use crate::model::{Cond, Modality, Policy, RuleId};
 
     fn policy(text: &str) -> Policy {
         Policy::parse("t.policy", text).unwrap_or_else(|f| panic!("{f}"))
@@ -214,7 +198,7 @@ mod tests {
              rule need: x requires c",
         );
         let case = p.case().set("a", true).set("b", true).build().unwrap();
-        let t = p.trace(&case);
+        let t = trace(&p, &case);
         let id = |n: &str| p.rule_id(n).unwrap();
         assert_eq!(
             t.actions[0],
@@ -250,7 +234,7 @@ mod tests {
             "fact a, b, c\nfact n: 0..9\naction x\nrule r: if (a or b) and n > 3 unless c then x",
         );
         let case = p.case().set("a", true).set("n", 5).build().unwrap();
-        let t = p.trace(&case);
+        let t = trace(&p, &case);
         let why: Vec<(Part, bool)> = t.why(0).iter().map(|a| (a.part, a.holds)).collect();
         // a (not b: it is false and `a or b` holds anyway), n > 3, and c failing.
         assert_eq!(
@@ -260,7 +244,7 @@ mod tests {
         assert_eq!(t.why(0)[0].test, &Cond::Fact(0));
 
         let case = p.case().set("c", true).set("n", 1).build().unwrap();
-        let t = p.trace(&case);
+        let t = trace(&p, &case);
         let why: Vec<(Part, bool)> = t.why(0).iter().map(|a| (a.part, a.holds)).collect();
         // The `if` part fails (a and b false: both; n > 3 false) and `unless` holds.
         assert_eq!(

@@ -2,7 +2,7 @@
 //! original's, up to positions, parentheses and the grouping of `given` lines.
 
 use crate::source::Span;
-use crate::syntax::ast::*;
+use crate::syntax::ast::{AssignValue, Expr, File, Ident, Int, Item, RuleBody, Str, TypeExpr};
 
 /// The tree with every span cleared and `and`/`or` chains flattened, so that two texts that
 /// say the same thing give equal trees.

@@ -2,9 +2,12 @@
 //! breaks nearest to where they were written.
 
 use super::doc::{Doc, concat, group, nest, text};
-use super::scan::{Comment, Scan, blank_before};
 use crate::model::quote;
-use crate::syntax::ast::*;
+use crate::syntax::ast::{
+    ActionDecl, Assign, AssignValue, CaseDecl, Conclusion, ConclusionForm, DefaultVerdict, Expect,
+    Expr, FactDecl, Ident, Int, RuleBody, RuleDecl, Str, TypeExpr,
+};
+use crate::syntax::lexer::{Comment, Lexed, blank_before};
 
 /// A line of a case block.
 enum Line<'c> {
@@ -22,7 +25,7 @@ enum Brk {
 
 pub(super) struct Layout<'a> {
     pub text: &'a str,
-    pub scan: &'a Scan,
+    pub lexed: &'a Lexed,
     /// The next comment not yet placed.
     pub next: usize,
 }
@@ -30,7 +33,7 @@ pub(super) struct Layout<'a> {
 impl<'a> Layout<'a> {
     /// The comments before `pos` not yet placed.
     pub fn take_before(&mut self, pos: usize) -> &'a [Comment] {
-        let comments: &'a [Comment] = &self.scan.comments;
+        let comments: &'a [Comment] = &self.lexed.comments;
         let start = self.next;
         while self.next < comments.len() && comments[self.next].span.start < pos {
             self.next += 1;
@@ -74,7 +77,7 @@ impl<'a> Layout<'a> {
     /// right before it.
     fn opening(&self, start: usize) -> usize {
         let mut pos = start;
-        while let Some(t) = self.scan.before(pos) {
+        while let Some(t) = self.lexed.before(pos) {
             if &self.text[t.span.start..t.span.end] != "(" {
                 break;
             }
@@ -85,7 +88,7 @@ impl<'a> Layout<'a> {
 
     /// The start of the token before `pos` (a keyword before an expression).
     fn keyword_before(&self, pos: usize) -> usize {
-        self.scan.before(pos).map_or(pos, |t| t.span.start)
+        self.lexed.before(pos).map_or(pos, |t| t.span.start)
     }
 
     pub fn header(&mut self, keyword: &str, s: &Str) -> Doc {
@@ -200,8 +203,10 @@ impl<'a> Layout<'a> {
             },
             |d| d.span.end,
         );
-        let colon = self.scan.at_or_after(after).map_or(after, |t| t.span.end);
-        self.scan.at_or_after(colon).map_or(colon, |t| t.span.start)
+        let colon = self.lexed.at_or_after(after).map_or(after, |t| t.span.end);
+        self.lexed
+            .at_or_after(colon)
+            .map_or(colon, |t| t.span.start)
     }
 
     fn body(&mut self, body: &RuleBody) -> Doc {
@@ -331,7 +336,7 @@ impl<'a> Layout<'a> {
         let open = self.gap(span.start, Brk::Soft);
         let inner = self.expr_in(x, 0);
         let close_at = self
-            .scan
+            .lexed
             .at_or_after(span.end)
             .map_or(span.end, |t| t.span.start);
         let close = self.gap(close_at, Brk::Soft);
@@ -373,7 +378,7 @@ impl<'a> Layout<'a> {
     /// starts. Assignments belong to the `given` written before them.
     fn case_lines<'c>(&self, c: &'c CaseDecl) -> Vec<(usize, Line<'c>)> {
         let givens: Vec<usize> = self
-            .scan
+            .lexed
             .tokens
             .iter()
             .filter(|t| t.span.start > c.name.span.end && t.span.end <= c.span.end)

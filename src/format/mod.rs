@@ -6,19 +6,18 @@
 //! comment is kept, in order, at the line break nearest to where it was written. Nothing is
 //! aligned to the width of a name, so that renaming never moves other lines.
 //!
-//! [`bless`] edits case blocks for `deontic test --bless`.
+//! The comments come from the syntax stage's [`lexer`](crate::syntax::lexer).
 //!
 //! [`quote`]: crate::model::quote
 
-pub mod bless;
 mod check;
 mod doc;
 mod layout;
-mod scan;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 use crate::syntax::ast::Item;
+use crate::syntax::lexer::{self, Comment, Lexed};
 use layout::Layout;
 
 /// The width the layout tries to stay within; only long strings and names go past it.
@@ -49,33 +48,32 @@ pub enum FormatError {
 /// );
 /// ```
 pub fn format(source: &Source) -> Result<String, FormatError> {
-    let file = crate::syntax::parse(source).map_err(FormatError::Syntax)?;
-    let out = layout_file(source.text(), &file);
+    let parsed = crate::syntax::parse(source).map_err(FormatError::Syntax)?;
+    let out = layout_file(source.text(), &parsed.file, &parsed.lexed);
     let again = Source::new(source.name(), out.as_str());
     let reparsed = crate::syntax::parse(&again)
         .map_err(|d| FormatError::Internal(format!("it does not parse: {}", d[0].message)))?;
-    if check::normalize(reparsed) != check::normalize(file) {
+    if check::normalize(reparsed.file) != check::normalize(parsed.file) {
         return Err(FormatError::Internal("its syntax tree differs".into()));
     }
     let comments =
-        |t: &str| -> Vec<String> { scan::scan(t).comments.into_iter().map(|c| c.text).collect() };
-    if comments(&out) != comments(source.text()) {
+        |lexed: Lexed| -> Vec<String> { lexed.comments.into_iter().map(|c| c.text).collect() };
+    if comments(reparsed.lexed) != comments(parsed.lexed) {
         return Err(FormatError::Internal("a comment moved or was lost".into()));
     }
     Ok(out)
 }
 
 /// Lays out a parsed file.
-fn layout_file(text: &str, file: &crate::syntax::ast::File) -> String {
-    let scanned = scan::scan(text);
+fn layout_file(text: &str, file: &crate::syntax::ast::File, lexed: &Lexed) -> String {
     let mut lay = Layout {
         text,
-        scan: &scanned,
+        lexed,
         next: 0,
     };
     let mut out = String::new();
     let keyword_start = |s: &crate::syntax::ast::Str| {
-        scanned
+        lexed
             .before(s.span.start)
             .map_or(s.span.start, |t| t.span.start)
     };
@@ -98,7 +96,7 @@ fn layout_file(text: &str, file: &crate::syntax::ast::File) -> String {
     elements.sort_by_key(|(start, _)| *start);
     for (start, element) in elements {
         comments(&mut out, lay.take_before(start));
-        if !out.is_empty() && scan::blank_before(text, start) {
+        if !out.is_empty() && lexer::blank_before(text, start) {
             blank_line(&mut out);
         }
         let d = match element {
@@ -122,7 +120,7 @@ enum Element<'a> {
 
 /// Comments between items: the first at the end of the last line when it was written after
 /// code there, the others on their own lines.
-fn comments(out: &mut String, taken: &[scan::Comment]) {
+fn comments(out: &mut String, taken: &[Comment]) {
     for (i, c) in taken.iter().enumerate() {
         if i == 0 && !c.own_line && out.ends_with('\n') {
             out.pop();

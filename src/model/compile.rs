@@ -8,7 +8,9 @@
 //! list: which are `may`, `must`, `must not`, which come from requirements, and, per
 //! conclusion, which of the others override its rule (transitively).
 
-use super::*;
+use super::policy::Policy;
+use super::rule::{CmpOp, Cond, Modality, RuleKind, Target};
+use super::types::{ActionId, DefaultVerdict, FactId, FactType, RuleId};
 
 /// The jump target meaning "the condition holds".
 pub const YES: u32 = u32::MAX;
@@ -114,54 +116,54 @@ pub struct Program {
     pub max_words: usize,
 }
 
-pub(super) fn compile(p: &Policy) -> Program {
-    let mut g = Program::default();
-    for fact in &p.facts {
+pub(super) fn compile(policy: &Policy) -> Program {
+    let mut program = Program::default();
+    for fact in &policy.facts {
         let slot = match fact.ty {
             FactType::Bool => {
-                g.bits += 1;
-                Slot::Bit(g.bits as u32 - 1)
+                program.bits += 1;
+                Slot::Bit(program.bits as u32 - 1)
             }
             _ => {
-                g.values += 1;
-                Slot::Value(g.values as u32 - 1)
+                program.values += 1;
+                Slot::Value(program.values as u32 - 1)
             }
         };
-        g.slots.push(slot);
+        program.slots.push(slot);
     }
-    g.derived_bits = p
+    program.derived_bits = policy
         .derived_facts()
-        .filter_map(|f| match g.slots[f] {
+        .filter_map(|f| match program.slots[f] {
             Slot::Bit(b) => Some(b),
             Slot::Value(_) => None,
         })
         .collect();
-    for f in p.input_facts() {
-        match g.slots[f] {
-            Slot::Bit(b) => g.input_bits.push((f as u32, b)),
-            Slot::Value(v) => g.input_values.push((f as u32, v)),
+    for f in policy.input_facts() {
+        match program.slots[f] {
+            Slot::Bit(b) => program.input_bits.push((f as u32, b)),
+            Slot::Value(v) => program.input_values.push((f as u32, v)),
         }
     }
-    for rule in &p.rules {
+    for rule in &policy.rules {
         let entry = match &rule.kind {
             RuleKind::Conditional { when, unless } => {
                 let after = match unless {
-                    Some(u) => g.emit(u, NO, YES),
+                    Some(u) => program.emit(u, NO, YES),
                     None => YES,
                 };
                 match when {
-                    Some(w) => g.emit(w, after, NO),
+                    Some(w) => program.emit(w, after, NO),
                     None => after,
                 }
             }
-            RuleKind::Requirement { condition } => g.emit(condition, NO, YES),
+            RuleKind::Requirement { condition } => program.emit(condition, NO, YES),
         };
-        g.entry.push(entry);
+        program.entry.push(entry);
     }
-    schedule(p, &mut g);
+    schedule(policy, &mut program);
     // The conclusions on each action, in source order, gathered in one pass.
-    let mut on: Vec<Vec<(u32, Modality, bool)>> = vec![Vec::new(); p.actions.len()];
-    for (r, rule) in p.rules.iter().enumerate() {
+    let mut on: Vec<Vec<(u32, Modality, bool)>> = vec![Vec::new(); policy.actions.len()];
+    for (r, rule) in policy.rules.iter().enumerate() {
         for c in &rule.conclusions {
             if let Target::Action(a, m) = c.target {
                 on[a].push((r as u32, m, rule.is_requirement()));
@@ -169,9 +171,9 @@ pub(super) fn compile(p: &Policy) -> Program {
         }
     }
     for (a, on_a) in on.iter().enumerate() {
-        action(p, &mut g, a, on_a);
+        action(policy, &mut program, a, on_a);
     }
-    g
+    program
 }
 
 impl Program {
@@ -239,14 +241,14 @@ impl Program {
 }
 
 /// The rule order: each derived fact's rules before any rule that reads it.
-fn schedule(p: &Policy, g: &mut Program) {
-    let n = p.rules.len();
-    let mut concluders: Vec<Vec<RuleId>> = vec![Vec::new(); p.facts.len()];
+fn schedule(policy: &Policy, program: &mut Program) {
+    let n = policy.rules.len();
+    let mut concluders: Vec<Vec<RuleId>> = vec![Vec::new(); policy.facts.len()];
     let mut sets: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (r, rule) in p.rules.iter().enumerate() {
+    for (r, rule) in policy.rules.iter().enumerate() {
         for c in &rule.conclusions {
             if let Target::Fact(f) = c.target
-                && let Slot::Bit(b) = g.slots[f]
+                && let Slot::Bit(b) = program.slots[f]
                 && !sets[r].contains(&b)
             {
                 sets[r].push(b);
@@ -256,7 +258,7 @@ fn schedule(p: &Policy, g: &mut Program) {
     }
     let mut placed = vec![false; n];
     let mut order = Vec::with_capacity(n);
-    for &f in p.derivation_order() {
+    for &f in policy.derivation_order() {
         for &r in &concluders[f] {
             if !placed[r] {
                 placed[r] = true;
@@ -266,72 +268,72 @@ fn schedule(p: &Policy, g: &mut Program) {
     }
     order.extend((0..n).filter(|&r| !placed[r]));
     for r in order {
-        let from = g.sets.len() as u32;
-        g.sets.extend_from_slice(&sets[r]);
-        g.steps.push(Step {
+        let from = program.sets.len() as u32;
+        program.sets.extend_from_slice(&sets[r]);
+        program.steps.push(Step {
             rule: r as u32,
-            entry: g.entry[r],
-            sets: (from, g.sets.len() as u32),
+            entry: program.entry[r],
+            sets: (from, program.sets.len() as u32),
         });
     }
 }
 
-fn action(p: &Policy, g: &mut Program, a: ActionId, on_a: &[(u32, Modality, bool)]) {
-    let start = g.concl_rule.len();
+fn action(policy: &Policy, program: &mut Program, a: ActionId, on_a: &[(u32, Modality, bool)]) {
+    let start = program.concl_rule.len();
     let mut mods = Vec::with_capacity(on_a.len());
     for &(r, m, req) in on_a {
-        g.concl_rule.push(r);
+        program.concl_rule.push(r);
         mods.push((m, req));
     }
     let len = mods.len();
     let words = len.div_ceil(64);
-    g.max_words = g.max_words.max(words);
-    let masks = g.masks.len();
-    g.masks.resize(masks + 4 * words, 0);
+    program.max_words = program.max_words.max(words);
+    let masks = program.masks.len();
+    program.masks.resize(masks + 4 * words, 0);
     for (i, &(m, req)) in mods.iter().enumerate() {
         let which = match m {
             Modality::May => 0,
             Modality::Must => 1,
             Modality::MustNot => 2,
         };
-        g.masks[masks + which * words + i / 64] |= 1 << (i % 64);
+        program.masks[masks + which * words + i / 64] |= 1 << (i % 64);
         if req {
-            g.masks[masks + 3 * words + i / 64] |= 1 << (i % 64);
+            program.masks[masks + 3 * words + i / 64] |= 1 << (i % 64);
         }
     }
-    let from = g.overriders.len();
-    let rules = &g.concl_rule[start..];
+    let from = program.overriders.len();
+    let rules = &program.concl_rule[start..];
     for (i, &r) in rules.iter().enumerate() {
-        if !p.is_overridden(r as usize) {
+        if !policy.is_overridden(r as usize) {
             continue;
         }
-        let at = g.sparse.len();
+        let at = program.sparse.len();
         for (j, &w) in rules.iter().enumerate() {
-            if p.overrides(w as usize, r as usize) {
+            if policy.overrides(w as usize, r as usize) {
                 let word = (j / 64) as u32;
-                match g.sparse[at..].last_mut() {
+                match program.sparse[at..].last_mut() {
                     Some((x, m)) if *x == word => *m |= 1 << (j % 64),
-                    _ => g.sparse.push((word, 1 << (j % 64))),
+                    _ => program.sparse.push((word, 1 << (j % 64))),
                 }
             }
         }
-        if g.sparse.len() > at {
-            g.overriders.push(Overridden {
+        if program.sparse.len() > at {
+            program.overriders.push(Overridden {
                 index: i as u32,
                 from: at as u32,
-                to: g.sparse.len() as u32,
+                to: program.sparse.len() as u32,
             });
         }
     }
-    g.actions.push(ActionCode {
+    program.actions.push(ActionCode {
         start: start as u32,
         len: len as u32,
         words: words as u32,
         masks: masks as u32,
-        overridden: (from as u32, g.overriders.len() as u32),
-        default: p.actions[a].default,
+        overridden: (from as u32, program.overriders.len() as u32),
+        default: policy.actions[a].default,
         longest_run: {
-            let rules = &g.concl_rule[start..];
+            let rules = &program.concl_rule[start..];
             rules
                 .chunk_by(|a, b| a == b)
                 .map(|c| c.len() as u32)
@@ -339,10 +341,10 @@ fn action(p: &Policy, g: &mut Program, a: ActionId, on_a: &[(u32, Modality, bool
                 .unwrap_or(0)
         },
         same_rule: (1..len.min(64))
-            .filter(|&i| g.concl_rule[start + i] == g.concl_rule[start + i - 1])
+            .filter(|&i| program.concl_rule[start + i] == program.concl_rule[start + i - 1])
             .fold(0, |m, i| m | 1 << i),
         small: if words == 1 {
-            [0, 1, 2, 3].map(|i| g.masks[masks + i])
+            [0, 1, 2, 3].map(|i| program.masks[masks + i])
         } else {
             [0; 4]
         },

@@ -1,9 +1,12 @@
 //! The policy's two graphs: derived facts through conditions, and `overrides` between rules.
 
-use super::build::Ctx;
-use super::*;
+use super::declare::Checker;
+use super::rule::{Rule, Target};
+use super::types::{FactId, RuleId};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
 use crate::syntax::ast;
+use std::collections::HashMap;
 
 /// The transitive `overrides` relation as a bit matrix: one row per rule that overrides
 /// something, one column per rule that something overrides. Rules outside the relation take
@@ -60,7 +63,11 @@ impl Closure {
 }
 
 /// Reports `override-cycle`s and returns the transitive `overrides` relation.
-pub(super) fn check_overrides(cx: &mut Ctx, rules: &[Rule], decls: &[&ast::RuleDecl]) -> Closure {
+pub(super) fn check_overrides(
+    checker: &mut Checker,
+    rules: &[Rule],
+    decls: &[&ast::RuleDecl],
+) -> Closure {
     let edges: Vec<Vec<RuleId>> = rules.iter().map(|r| r.overrides.clone()).collect();
     for cycle in cycles(&edges) {
         let names: Vec<&str> = cycle.iter().map(|&r| rules[r].id.as_str()).collect();
@@ -86,7 +93,7 @@ pub(super) fn check_overrides(cx: &mut Ctx, rules: &[Rule], decls: &[&ast::RuleD
                 d.secondary(span, text)
             };
         }
-        cx.error(d.help("an override says which rule wins; remove one `overrides` so that the order has no loop"));
+        checker.error(d.help("an override says which rule wins; remove one `overrides` so that the order has no loop"));
     }
     closure(&edges)
 }
@@ -136,8 +143,8 @@ fn closure(edges: &[Vec<RuleId>]) -> Closure {
 }
 
 /// Reports `derivation-cycle`s and returns the derived facts in dependency order.
-pub(super) fn check_derivations(cx: &mut Ctx, rules: &[Rule]) -> Vec<FactId> {
-    let n = cx.facts.len();
+pub(super) fn check_derivations(checker: &mut Checker, rules: &[Rule]) -> Vec<FactId> {
+    let n = checker.facts.len();
     // deps[f]: the derived facts that the conditions of f's rules mention.
     let mut deps: Vec<Vec<FactId>> = vec![Vec::new(); n];
     let mut via: HashMap<(FactId, FactId), Span> = HashMap::new();
@@ -145,7 +152,7 @@ pub(super) fn check_derivations(cx: &mut Ctx, rules: &[Rule]) -> Vec<FactId> {
         for c in &r.conclusions {
             if let Target::Fact(f) = c.target {
                 r.for_each_fact(&mut |g| {
-                    if cx.facts[g].derived && !deps[f].contains(&g) {
+                    if checker.facts[g].derived && !deps[f].contains(&g) {
                         deps[f].push(g);
                         via.entry((f, g)).or_insert(c.span);
                     }
@@ -154,7 +161,10 @@ pub(super) fn check_derivations(cx: &mut Ctx, rules: &[Rule]) -> Vec<FactId> {
         }
     }
     for cycle in cycles(&deps) {
-        let names: Vec<&str> = cycle.iter().map(|&f| cx.facts[f].name.as_str()).collect();
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&f| checker.facts[f].name.as_str())
+            .collect();
         let mut d = Diagnostic::new(
             Code::DerivationCycle,
             format!(
@@ -165,10 +175,10 @@ pub(super) fn check_derivations(cx: &mut Ctx, rules: &[Rule]) -> Vec<FactId> {
         );
         for (i, &f) in cycle.iter().enumerate() {
             let g = cycle[(i + 1) % cycle.len()];
-            let span = via.get(&(f, g)).copied().unwrap_or(cx.facts[f].span);
+            let span = via.get(&(f, g)).copied().unwrap_or(checker.facts[f].span);
             let text = format!(
                 "`{}` is derived from `{}`",
-                cx.facts[f].name, cx.facts[g].name
+                checker.facts[f].name, checker.facts[g].name
             );
             d = if i == 0 {
                 d.primary(span, text)
@@ -176,9 +186,9 @@ pub(super) fn check_derivations(cx: &mut Ctx, rules: &[Rule]) -> Vec<FactId> {
                 d.secondary(span, text)
             };
         }
-        cx.error(d.help("a derived fact cannot depend on itself; break the loop by making one of them an input fact"));
+        checker.error(d.help("a derived fact cannot depend on itself; break the loop by making one of them an input fact"));
     }
-    topological(&deps, |f| cx.facts[f].derived)
+    topological(&deps, |f| checker.facts[f].derived)
 }
 
 /// Nodes for which `include` holds, each after the nodes it depends on (nodes in cycles last).
@@ -306,7 +316,7 @@ fn cycle_in(edges: &[Vec<usize>], comp: &[usize], c: usize, start: usize) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{closure, cycles, topological};
 
     #[test]
     fn finds_each_cycle_once() {

@@ -1,11 +1,26 @@
 //! Resolves the names in rules and conditions, checking their types.
 
-use super::build::{Ctx, first_token, int_value};
-use super::*;
+use super::declare::{Checker, first_token, int_value};
+use super::rule::{CmpOp, Conclusion, Cond, Modality, Rule, RuleKind, Target};
+use super::types::{ActionId, FactId, FactType, RuleId, Symbol};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::source::Span;
 use crate::syntax::ast::{self, ConclusionForm, Expr};
+use std::collections::HashMap;
 
-impl Ctx {
+/// The model's comparison operator for the syntax tree's.
+fn cmp_op(op: ast::CmpOp) -> CmpOp {
+    match op {
+        ast::CmpOp::Eq => CmpOp::Eq,
+        ast::CmpOp::Ne => CmpOp::Ne,
+        ast::CmpOp::Lt => CmpOp::Lt,
+        ast::CmpOp::Le => CmpOp::Le,
+        ast::CmpOp::Gt => CmpOp::Gt,
+        ast::CmpOp::Ge => CmpOp::Ge,
+    }
+}
+
+impl Checker {
     pub(super) fn rule(&mut self, decl: &ast::RuleDecl, id: String) -> Rule {
         let (kind, conclusions) = match &decl.body {
             ast::RuleBody::Conditional {
@@ -246,7 +261,7 @@ impl Ctx {
                 let f = self.fact(fact, "int");
                 let v = int_value(self, value);
                 match (f, v) {
-                    (Some(f), Some(v)) => Cond::Compare(f, *op, v),
+                    (Some(f), Some(v)) => Cond::Compare(f, cmp_op(*op), v),
                     _ => Cond::Const(false),
                 }
             }

@@ -1,18 +1,19 @@
 //! Evaluation results as an aligned table or as one JSON line per case.
 
+use crate::eval::stream::WriteCase;
 use crate::eval::{Evaluator, Outcome, Verdict};
-use crate::model::{FactId, Policy, Value};
+use crate::model::{CaseError, FactId, Policy, Value};
 use serde_json::{Map, Value as J, json};
 
 /// An aligned table of action, verdict and deciding rules, then the derived facts.
 pub fn eval_human(case_name: &str, out: &Outcome) -> String {
     let p = out.policy();
     let rows: Vec<[String; 3]> = p
-        .actions
+        .actions()
         .iter()
         .zip(&out.verdicts)
         .map(|(a, v)| {
-            let by: Vec<&str> = v.by.iter().map(|&r| p.rules[r].id.as_str()).collect();
+            let by: Vec<&str> = v.by.iter().map(|&r| p.rule(r).id.as_str()).collect();
             let by = if by.is_empty() {
                 "-".to_string()
             } else {
@@ -48,7 +49,7 @@ pub fn eval_human(case_name: &str, out: &Outcome) -> String {
         s.push_str("  derived:");
         for f in derived {
             let v = out.values[f] == Value::Bool(true);
-            s.push_str(&format!(" {}={v}", p.facts[f].name));
+            s.push_str(&format!(" {}={v}", p.fact(f).name));
         }
         s.push('\n');
     }
@@ -59,8 +60,8 @@ pub fn eval_human(case_name: &str, out: &Outcome) -> String {
 pub fn eval_json(case_name: &str, out: &Outcome) -> String {
     let p = out.policy();
     let mut verdicts = Map::new();
-    for (a, v) in p.actions.iter().zip(&out.verdicts) {
-        let by: Vec<&str> = v.by.iter().map(|&r| p.rules[r].id.as_str()).collect();
+    for (a, v) in p.actions().iter().zip(&out.verdicts) {
+        let by: Vec<&str> = v.by.iter().map(|&r| p.rule(r).id.as_str()).collect();
         verdicts.insert(
             a.name.clone(),
             json!({"verdict": v.verdict.as_str(), "by": by}),
@@ -69,7 +70,7 @@ pub fn eval_json(case_name: &str, out: &Outcome) -> String {
     let mut derived = Map::new();
     for f in p.derived_facts() {
         derived.insert(
-            p.facts[f].name.clone(),
+            p.fact(f).name.clone(),
             J::Bool(out.values[f] == Value::Bool(true)),
         );
     }
@@ -79,6 +80,39 @@ pub fn eval_json(case_name: &str, out: &Outcome) -> String {
 /// The JSON line for a case that could not be evaluated.
 pub fn eval_json_error(case_name: &str, message: &str) -> String {
     json!({"case": case_name, "error": message}).to_string()
+}
+
+/// The human form of a case that could not be evaluated, blank line included.
+pub fn eval_invalid_human(case_name: &str, error: &CaseError) -> String {
+    format!("case {case_name}\n  invalid: {error}\n\n")
+}
+
+/// `eval --format human` for [`eval_lines`](crate::eval::stream::eval_lines): the table
+/// of each case, named `#N`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HumanLines;
+
+impl WriteCase for HumanLines {
+    fn verdicts(&self, n: usize, evaluator: &Evaluator, out: &mut Vec<u8>) {
+        let text = eval_human(&format!("#{n}"), &evaluator.outcome());
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
+    }
+
+    fn invalid(&self, n: usize, error: &CaseError, out: &mut Vec<u8>) {
+        out.extend_from_slice(eval_invalid_human(&format!("#{n}"), error).as_bytes());
+    }
+}
+
+impl WriteCase for JsonLines {
+    fn verdicts(&self, n: usize, evaluator: &Evaluator, out: &mut Vec<u8>) {
+        self.write_numbered(n, evaluator, out);
+    }
+
+    fn invalid(&self, n: usize, error: &CaseError, out: &mut Vec<u8>) {
+        out.extend_from_slice(eval_json_error(&format!("#{n}"), &error.to_string()).as_bytes());
+        out.push(b'\n');
+    }
 }
 
 /// `eval --format json` written straight from an [`Evaluator`]'s verdicts: the same bytes as
@@ -93,23 +127,18 @@ pub struct JsonLines {
     derived: Vec<(FactId, Vec<u8>)>,
 }
 
-const VERDICTS: [Verdict; 5] = [
-    Verdict::Permitted,
-    Verdict::Forbidden,
-    Verdict::Required,
-    Verdict::Undecided,
-    Verdict::Conflict,
-];
+const VERDICTS: [Verdict; 5] = Verdict::ALL;
 
 fn quoted(s: &str) -> Vec<u8> {
     J::String(s.to_string()).to_string().into_bytes()
 }
 
 impl JsonLines {
+    /// The writer for `p`, its names escaped once.
     pub fn new(p: &Policy) -> Self {
         JsonLines {
             actions: p
-                .actions
+                .actions()
                 .iter()
                 .map(|a| {
                     VERDICTS.map(|v| {
@@ -121,11 +150,11 @@ impl JsonLines {
                     })
                 })
                 .collect(),
-            rules: p.rules.iter().map(|r| quoted(&r.id)).collect(),
+            rules: p.rules().iter().map(|r| quoted(&r.id)).collect(),
             derived: p
                 .derived_facts()
                 .map(|f| {
-                    let mut v = quoted(&p.facts[f].name);
+                    let mut v = quoted(&p.fact(f).name);
                     v.push(b':');
                     (f, v)
                 })

@@ -8,8 +8,7 @@
 use crate::diagnostic::Literal;
 use crate::eval::trace::{Atom, Fate, Part, Step, Trace};
 use crate::model::{
-    ActionId, Cond, DefaultVerdict, FactType, Modality, Policy, RuleId, RuleKind, Target, Value,
-    quote,
+    ActionId, Cond, FactType, Modality, Policy, RuleId, RuleKind, Target, Value, quote,
 };
 use serde_json::{Map, Value as J, json};
 use std::collections::BTreeSet;
@@ -40,7 +39,7 @@ fn trail<'t>(t: &'t Trace, action: ActionId) -> Vec<(RuleId, Vec<&'t Step>)> {
 }
 
 fn kind(p: &Policy, r: RuleId) -> &'static str {
-    if p.rules[r].is_requirement() {
+    if p.rule(r).is_requirement() {
         "requirement"
     } else {
         "rule"
@@ -48,7 +47,7 @@ fn kind(p: &Policy, r: RuleId) -> &'static str {
 }
 
 fn rule_label(p: &Policy, r: RuleId) -> String {
-    let rule = &p.rules[r];
+    let rule = &p.rule(r);
     if rule.named {
         let line = p.source().line(rule.span.start);
         format!("{} {} (line {line})", kind(p, r), rule.id)
@@ -61,10 +60,10 @@ fn rule_label(p: &Policy, r: RuleId) -> String {
 fn test_text(p: &Policy, c: &Cond) -> String {
     match c {
         Cond::Const(b) => b.to_string(),
-        Cond::Fact(f) => p.facts[*f].name.clone(),
+        Cond::Fact(f) => p.fact(*f).name.clone(),
         Cond::OneOf(f, mask) => {
-            let name = &p.facts[*f].name;
-            let FactType::Enum(vs) = &p.facts[*f].ty else {
+            let name = &p.fact(*f).name;
+            let FactType::Enum(vs) = &p.fact(*f).ty else {
                 return name.clone();
             };
             let inside: Vec<&str> = vs
@@ -85,7 +84,7 @@ fn test_text(p: &Policy, c: &Cond) -> String {
                 _ => format!("{name} in [{}]", inside.join(", ")),
             }
         }
-        Cond::Compare(f, op, n) => format!("{} {} {n}", p.facts[*f].name, op.as_str()),
+        Cond::Compare(f, op, n) => format!("{} {} {n}", p.fact(*f).name, op.as_str()),
         Cond::Not(_) | Cond::And(_) | Cond::Or(_) => String::new(),
     }
 }
@@ -109,9 +108,9 @@ fn value_text(p: &Policy, t: &Trace, f: usize) -> String {
 fn atom_text(p: &Policy, t: &Trace, a: &Atom) -> String {
     let verb = if a.holds { "holds" } else { "fails" };
     match (a.test, fact_of(a.test)) {
-        (Cond::Fact(f), _) => format!("{} is {}", p.facts[*f].name, a.holds),
+        (Cond::Fact(f), _) => format!("{} is {}", p.fact(*f).name, a.holds),
         (test, Some(f)) => {
-            let fact = format!("{} is {}", p.facts[f].name, value_text(p, t, f));
+            let fact = format!("{} is {}", p.fact(f).name, value_text(p, t, f));
             let test = test_text(p, test);
             if test == fact {
                 fact
@@ -125,7 +124,7 @@ fn atom_text(p: &Policy, t: &Trace, a: &Atom) -> String {
 
 fn part_value(p: &Policy, t: &Trace, r: RuleId, part: Part) -> bool {
     let values = &t.outcome.values;
-    match (&p.rules[r].kind, part) {
+    match (&p.rule(r).kind, part) {
         (RuleKind::Conditional { when: Some(c), .. }, Part::If)
         | (
             RuleKind::Conditional {
@@ -154,7 +153,7 @@ fn modalities(p: &Policy, r: RuleId, steps: &[&Step], action: ActionId) -> Vec<M
     if !steps.is_empty() {
         return steps.iter().map(|s| s.modality).collect();
     }
-    p.rules[r]
+    p.rule(r)
         .conclusions
         .iter()
         .filter_map(|c| match c.target {
@@ -165,7 +164,7 @@ fn modalities(p: &Policy, r: RuleId, steps: &[&Step], action: ActionId) -> Vec<M
 }
 
 fn conclusion_text(p: &Policy, r: RuleId, steps: &[&Step], action: ActionId) -> String {
-    let name = &p.actions[action].name;
+    let name = &p.action(action).name;
     modalities(p, r, steps, action)
         .iter()
         .map(|m| format!("{} {name}", m.as_str()))
@@ -192,20 +191,18 @@ fn fate_text(p: &Policy, fate: &Fate) -> String {
 }
 
 fn default_text(p: &Policy, action: ActionId) -> String {
-    match p.actions[action].default {
-        Some(DefaultVerdict::Permitted) => {
-            "no conclusion remains, so its default applies: permitted".into()
-        }
-        Some(DefaultVerdict::Forbidden) => {
-            "no conclusion remains, so its default applies: forbidden".into()
-        }
+    match p.action(action).default {
+        Some(d) => format!(
+            "no conclusion remains, so its default applies: {}",
+            d.as_str()
+        ),
         None => "no conclusion remains and it has no default, so it is undecided".into(),
     }
 }
 
 fn by_text(p: &Policy, by: &[RuleId]) -> String {
     by.iter()
-        .map(|&r| p.rules[r].id.as_str())
+        .map(|&r| p.rule(r).id.as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -227,7 +224,7 @@ impl Human<'_, '_> {
     /// A rule's description and the atoms that decide it, under its header.
     fn rule_body(&mut self, depth: usize, r: RuleId) {
         let p = self.t.outcome.policy();
-        if let Some(d) = &p.rules[r].description {
+        if let Some(d) = &p.rule(r).description {
             self.line(depth, &quote(d));
         }
         let atoms = self.t.why(r);
@@ -246,7 +243,7 @@ impl Human<'_, '_> {
         let p = self.t.outcome.policy();
         let text = atom_text(p, self.t, a);
         let derived = match a.test {
-            Cond::Fact(f) if p.facts[*f].derived => Some(*f),
+            Cond::Fact(f) if p.fact(*f).derived => Some(*f),
             _ => None,
         };
         let Some(f) = derived else {
@@ -281,7 +278,7 @@ impl Human<'_, '_> {
         } else {
             format!(", by {}", by_text(p, &v.by))
         };
-        self.line(1, &format!("{}: {}{by}", p.actions[action].name, v.verdict));
+        self.line(1, &format!("{}: {}{by}", p.action(action).name, v.verdict));
         for (r, steps) in trail(self.t, action) {
             let what = conclusion_text(p, r, &steps, action);
             let header = match steps.first() {
@@ -323,7 +320,7 @@ struct Json<'t, 'p> {
 impl Json<'_, '_> {
     fn rule(&mut self, r: RuleId, conclusions: Option<Vec<J>>) -> Map<String, J> {
         let p = self.t.outcome.policy();
-        let rule = &p.rules[r];
+        let rule = &p.rule(r);
         let mut m = Map::new();
         m.insert("rule".into(), json!(rule.id));
         m.insert("line".into(), json!(p.source().line(rule.span.start)));
@@ -350,14 +347,14 @@ impl Json<'_, '_> {
         m.insert("test".into(), json!(test_text(p, a.test)));
         m.insert("holds".into(), json!(a.holds));
         if let Some(f) = fact_of(a.test) {
-            m.insert("fact".into(), json!(p.facts[f].name));
+            m.insert("fact".into(), json!(p.fact(f).name));
             let value = match self.t.outcome.values[f] {
                 Value::Bool(b) => json!(b),
                 Value::Int(n) => json!(n),
                 _ => json!(value_text(p, self.t, f)),
             };
             m.insert("value".into(), value);
-            if p.facts[f].derived {
+            if p.fact(f).derived {
                 self.derived.insert(f);
             }
         }
@@ -379,12 +376,9 @@ impl Json<'_, '_> {
             };
             rules.push(J::Object(self.rule(r, Some(conclusions))));
         }
-        let default = p.actions[action].default.map(|d| match d {
-            DefaultVerdict::Permitted => "permitted",
-            DefaultVerdict::Forbidden => "forbidden",
-        });
-        let by: Vec<&str> = v.by.iter().map(|&r| p.rules[r].id.as_str()).collect();
-        json!({"action": p.actions[action].name, "verdict": v.verdict.as_str(), "by": by,
+        let default = p.action(action).default.map(|d| d.as_str());
+        let by: Vec<&str> = v.by.iter().map(|&r| p.rule(r).id.as_str()).collect();
+        json!({"action": p.action(action).name, "verdict": v.verdict.as_str(), "by": by,
                "default": default, "rules": rules})
     }
 
@@ -404,7 +398,7 @@ impl Json<'_, '_> {
                 .map(|r| J::Object(self.rule(r, None)))
                 .collect();
             out.insert(
-                p.facts[f].name.clone(),
+                p.fact(f).name.clone(),
                 json!({"value": value, "rules": rules}),
             );
         }
@@ -415,7 +409,7 @@ impl Json<'_, '_> {
 }
 
 fn step_json(p: &Policy, s: &Step) -> J {
-    let ids = |rs: &[RuleId]| -> Vec<&str> { rs.iter().map(|&r| p.rules[r].id.as_str()).collect() };
+    let ids = |rs: &[RuleId]| -> Vec<&str> { rs.iter().map(|&r| p.rule(r).id.as_str()).collect() };
     match &s.fate {
         Fate::Kept => json!({"modality": s.modality.as_str(), "status": "kept"}),
         Fate::Overridden(ws) => {

@@ -55,7 +55,7 @@ fn facts_in(c: &Cond, out: &mut Vec<usize>) {
 /// Every edge, in a stable order: conditions, conclusions, overrides, rule by rule.
 fn edges(p: &Policy) -> Vec<Edge> {
     let mut out = Vec::new();
-    for (r, rule) in p.rules.iter().enumerate() {
+    for (r, rule) in p.rules().iter().enumerate() {
         let parts: Vec<(&Cond, EdgeKind)> = match &rule.kind {
             RuleKind::Conditional { when, unless } => when
                 .iter()
@@ -93,7 +93,7 @@ fn edges(p: &Policy) -> Vec<Edge> {
             }
         }
     }
-    for (r, rule) in p.rules.iter().enumerate() {
+    for (r, rule) in p.rules().iter().enumerate() {
         for &q in &rule.overrides {
             out.push(Edge {
                 from: Node::Rule(r),
@@ -127,7 +127,7 @@ fn color(kind: EdgeKind) -> Option<&'static str> {
 }
 
 fn default_word(p: &Policy, a: usize) -> Option<&'static str> {
-    p.actions[a].default.map(|d| match d {
+    p.action(a).default.map(|d| match d {
         DefaultVerdict::Permitted => "default permitted",
         DefaultVerdict::Forbidden => "default forbidden",
     })
@@ -151,9 +151,9 @@ fn dot_str(s: &str) -> String {
 
 fn dot_id(p: &Policy, n: Node) -> String {
     dot_str(&match n {
-        Node::Fact(f) => format!("fact:{}", p.facts[f].name),
-        Node::Rule(r) => format!("rule:{}", p.rules[r].id),
-        Node::Action(a) => format!("action:{}", p.actions[a].name),
+        Node::Fact(f) => format!("fact:{}", p.fact(f).name),
+        Node::Rule(r) => format!("rule:{}", p.rule(r).id),
+        Node::Action(a) => format!("action:{}", p.action(a).name),
     })
 }
 
@@ -161,13 +161,13 @@ fn dot_id(p: &Policy, n: Node) -> String {
 pub fn graph_dot(p: &Policy) -> String {
     let mut s = String::from("digraph policy {\n");
     s.push_str("  graph [rankdir=LR, fontname=\"Helvetica\"");
-    if let Some(t) = &p.title {
+    if let Some(t) = &p.title() {
         s.push_str(&format!(", label={}, labelloc=t", dot_str(t)));
     }
     s.push_str("];\n");
     s.push_str("  node [fontname=\"Helvetica\", fontsize=11];\n");
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n\n");
-    for (f, fact) in p.facts.iter().enumerate() {
+    for (f, fact) in p.facts().iter().enumerate() {
         let mut attrs = vec![
             format!("label={}", dot_str(&fact.name)),
             "shape=ellipse".into(),
@@ -184,7 +184,7 @@ pub fn graph_dot(p: &Policy) -> String {
             attrs.join(", ")
         ));
     }
-    for (r, rule) in p.rules.iter().enumerate() {
+    for (r, rule) in p.rules().iter().enumerate() {
         let shape = if rule.is_requirement() {
             "hexagon"
         } else {
@@ -203,7 +203,7 @@ pub fn graph_dot(p: &Policy) -> String {
             attrs.join(", ")
         ));
     }
-    for (a, action) in p.actions.iter().enumerate() {
+    for (a, action) in p.actions().iter().enumerate() {
         let text = match default_word(p, a) {
             Some(d) => format!("{}\n{d}", action.name),
             None => action.name.clone(),
@@ -253,9 +253,9 @@ pub fn graph_dot(p: &Policy) -> String {
 
 fn mermaid_id(p: &Policy, n: Node) -> String {
     match n {
-        Node::Fact(f) => format!("f_{}", p.facts[f].name),
-        Node::Rule(r) => format!("r_{}", p.rules[r].id.replace('@', "at")),
-        Node::Action(a) => format!("a_{}", p.actions[a].name),
+        Node::Fact(f) => format!("f_{}", p.fact(f).name),
+        Node::Rule(r) => format!("r_{}", p.rule(r).id.replace('@', "at")),
+        Node::Action(a) => format!("a_{}", p.action(a).name),
     }
 }
 
@@ -267,7 +267,7 @@ fn mermaid_text(s: &str) -> String {
 /// The policy as a Mermaid flowchart.
 pub fn graph_mermaid(p: &Policy) -> String {
     let mut s = String::new();
-    if let Some(t) = &p.title {
+    if let Some(t) = &p.title() {
         let t = t
             .replace('\\', "\\\\")
             .replace('"', "\\\"")
@@ -275,7 +275,7 @@ pub fn graph_mermaid(p: &Policy) -> String {
         s.push_str(&format!("---\ntitle: \"{t}\"\n---\n"));
     }
     s.push_str("flowchart LR\n");
-    for (f, fact) in p.facts.iter().enumerate() {
+    for (f, fact) in p.facts().iter().enumerate() {
         let class = if fact.derived { ":::derived" } else { "" };
         s.push_str(&format!(
             "  {}([\"{}\"]){class}\n",
@@ -283,7 +283,7 @@ pub fn graph_mermaid(p: &Policy) -> String {
             mermaid_text(&fact.name)
         ));
     }
-    for (r, rule) in p.rules.iter().enumerate() {
+    for (r, rule) in p.rules().iter().enumerate() {
         let (open, close) = if rule.is_requirement() {
             ("{{", "}}")
         } else {
@@ -295,7 +295,7 @@ pub fn graph_mermaid(p: &Policy) -> String {
             mermaid_text(&rule.id)
         ));
     }
-    for (a, action) in p.actions.iter().enumerate() {
+    for (a, action) in p.actions().iter().enumerate() {
         let text = match default_word(p, a) {
             Some(d) => format!("{}<br/>{d}", action.name),
             None => action.name.clone(),

@@ -11,8 +11,11 @@ use std::fmt;
 /// How diagnostics are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Style {
+    /// ANSI colours.
     pub color: bool,
+    /// Box-drawing characters rather than ASCII.
     pub unicode: bool,
+    /// The width to wrap at.
     pub width: usize,
 }
 

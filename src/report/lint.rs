@@ -6,8 +6,11 @@ use serde_json::{Map, Value as J, json};
 
 /// One file's findings.
 pub struct FileReport<'a> {
+    /// The path as given.
     pub path: &'a str,
+    /// Its text.
     pub source: &'a Source,
+    /// Its diagnostics, in report order.
     pub diagnostics: &'a [Diagnostic],
 }
 

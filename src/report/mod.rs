@@ -8,7 +8,7 @@ mod human;
 mod lint;
 mod test;
 
-pub use eval::{JsonLines, eval_human, eval_json, eval_json_error};
+pub use eval::{HumanLines, JsonLines, eval_human, eval_invalid_human, eval_json, eval_json_error};
 pub use explain::{explain_human, explain_json};
 pub use graph::{graph_dot, graph_mermaid};
 pub use human::{Style, render_diagnostic, render_diagnostics};

@@ -1,7 +1,7 @@
 //! `deontic test` reports: the lines of the human form, coverage, and JUnit XML.
 
-use crate::eval::expect::{Coverage, Miss};
 use crate::model::Policy;
+use crate::testing::{Coverage, Miss};
 
 /// `line 8: expected `x` is permitted, got forbidden (by r)`.
 pub fn miss_text(m: &Miss) -> String {
@@ -27,7 +27,7 @@ pub fn coverage_human(path: &str, p: &Policy, c: &Coverage) -> String {
         if gaps == 1 { "" } else { "s" }
     );
     for &r in &c.unfired {
-        let rule = &p.rules[r];
+        let rule = &p.rule(r);
         let line = p.source().line(rule.span.start);
         let at = if rule.named {
             format!(" (line {line})")
@@ -40,7 +40,7 @@ pub fn coverage_human(path: &str, p: &Policy, c: &Coverage) -> String {
         let words: Vec<&str> = vs.iter().map(|v| v.as_str()).collect();
         s.push_str(&format!(
             "    {}: no case reached {}\n",
-            p.actions[*a].name,
+            p.action(*a).name,
             words.join(", ")
         ));
     }
@@ -50,18 +50,24 @@ pub fn coverage_human(path: &str, p: &Policy, c: &Coverage) -> String {
 /// One policy file's results for JUnit.
 #[derive(Clone, Debug, Default)]
 pub struct Suite {
+    /// The policy file's path.
     pub path: String,
     /// The policy's static errors, rendered: then it has no cases.
     pub errors: Option<String>,
+    /// Its case blocks.
     pub cases: Vec<SuiteCase>,
     /// Written as the suite's `system-out` (the coverage report).
     pub output: Option<String>,
 }
 
+/// One case block's result for JUnit.
 #[derive(Clone, Debug)]
 pub struct SuiteCase {
+    /// The block's name.
     pub name: String,
+    /// The 1-based line it starts on.
     pub line: usize,
+    /// Its unmet expectations.
     pub misses: Vec<Miss>,
 }
 

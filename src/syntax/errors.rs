@@ -1,6 +1,6 @@
 //! Turns pest's errors into diagnostics in the policy author's words.
 
-use super::Rule;
+use super::grammar::Rule;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use pest::error::{Error, ErrorVariant, InputLocation};

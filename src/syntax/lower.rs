@@ -1,7 +1,10 @@
 //! Lowers pest's parse tree to the [`ast`](super::ast).
 
-use super::Rule;
-use super::ast::*;
+use super::ast::{
+    ActionDecl, Assign, AssignValue, CaseDecl, CmpOp, Conclusion, ConclusionForm, DefaultVerdict,
+    Expect, Expr, FactDecl, File, Ident, Int, Item, RuleBody, RuleDecl, RuleRef, Str, TypeExpr,
+};
+use super::grammar::Rule;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use pest::iterators::{Pair, Pairs};
@@ -40,7 +43,7 @@ struct Lowerer {
 
 /// Lowers a parsed file, reporting misplaced headers and bad string escapes.
 pub(super) fn file(mut pairs: Pairs<Rule>) -> Result<File, Vec<Diagnostic>> {
-    let mut lw = Lowerer { errors: Vec::new() };
+    let mut lowerer = Lowerer { errors: Vec::new() };
     let mut out = File::default();
     let top = pairs.next().map(|p| p.into_inner());
     let mut seen_item: Option<Span> = None;
@@ -48,9 +51,9 @@ pub(super) fn file(mut pairs: Pairs<Rule>) -> Result<File, Vec<Diagnostic>> {
         let sp = span(&pair);
         match pair.as_rule() {
             Rule::policy_decl => {
-                let s = lw.string(pair.into_inner().nth(1));
+                let s = lowerer.string(pair.into_inner().nth(1));
                 if let Some(prev) = &out.title {
-                    lw.errors.push(
+                    lowerer.errors.push(
                         Diagnostic::new(
                             Code::SyntaxError,
                             "a policy has at most one `policy` header",
@@ -60,7 +63,7 @@ pub(super) fn file(mut pairs: Pairs<Rule>) -> Result<File, Vec<Diagnostic>> {
                         .help("merge the two titles into one"),
                     );
                 } else if let Some(item) = seen_item.or(out.sources.first().map(|s| s.span)) {
-                    lw.errors.push(
+                    lowerer.errors.push(
                         Diagnostic::new(Code::SyntaxError, "the `policy` header must come first")
                             .primary(sp, "header after an item")
                             .secondary(item, "first item")
@@ -70,9 +73,9 @@ pub(super) fn file(mut pairs: Pairs<Rule>) -> Result<File, Vec<Diagnostic>> {
                 out.title.get_or_insert(s);
             }
             Rule::source_decl => {
-                let s = lw.string(pair.into_inner().nth(1));
+                let s = lowerer.string(pair.into_inner().nth(1));
                 if let Some(item) = seen_item {
-                    lw.errors.push(
+                    lowerer.errors.push(
                         Diagnostic::new(
                             Code::SyntaxError,
                             "`source` lines must follow the `policy` header",
@@ -82,7 +85,7 @@ pub(super) fn file(mut pairs: Pairs<Rule>) -> Result<File, Vec<Diagnostic>> {
                         .help("move the `source` line up, right after the `policy` header"),
                     );
                 } else if out.title.is_none() {
-                    lw.errors.push(
+                    lowerer.errors.push(
                         Diagnostic::new(
                             Code::SyntaxError,
                             "`source` lines must follow the `policy` header",
@@ -95,27 +98,27 @@ pub(super) fn file(mut pairs: Pairs<Rule>) -> Result<File, Vec<Diagnostic>> {
             }
             Rule::fact_decl => {
                 seen_item.get_or_insert(sp);
-                out.items.push(Item::Fact(lw.fact(pair)));
+                out.items.push(Item::Fact(lowerer.fact(pair)));
             }
             Rule::action_decl => {
                 seen_item.get_or_insert(sp);
-                out.items.push(Item::Action(lw.action(pair)));
+                out.items.push(Item::Action(lowerer.action(pair)));
             }
             Rule::rule_decl | Rule::anon_rule => {
                 seen_item.get_or_insert(sp);
-                out.items.push(Item::Rule(lw.rule(pair)));
+                out.items.push(Item::Rule(lowerer.rule(pair)));
             }
             Rule::case_decl => {
                 seen_item.get_or_insert(sp);
-                out.items.push(Item::Case(lw.case(pair)));
+                out.items.push(Item::Case(lowerer.case(pair)));
             }
             _ => {}
         }
     }
-    if lw.errors.is_empty() {
+    if lowerer.errors.is_empty() {
         Ok(out)
     } else {
-        Err(lw.errors)
+        Err(lowerer.errors)
     }
 }
 

@@ -1,8 +1,9 @@
-use super::*;
-use crate::diagnostic::Code;
+use super::{MAX_NESTING, ast, parse};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Source, Span};
 
 fn parse_text(text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    parse(&Source::new("t.policy", text))
+    parse(&Source::new("t.policy", text)).map(|p| p.file)
 }
 
 #[test]

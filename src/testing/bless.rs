@@ -5,9 +5,10 @@
 //! block with the indentation of the block's first line. Nothing else in the text changes:
 //! comments, layout and the other lines stay as they are.
 
-use super::scan;
+use crate::eval::evaluate;
 use crate::model::{ExpectTarget, Policy};
 use crate::source::Span;
+use crate::syntax::lexer::{self, Token};
 
 /// What blessing changed in one case block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +24,7 @@ pub struct BlessedCase {
 /// A policy's text with its case blocks blessed, and what changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blessed {
+    /// The new text of the file.
     pub text: String,
     /// Only the blocks that changed.
     pub cases: Vec<BlessedCase>,
@@ -31,12 +33,12 @@ pub struct Blessed {
 /// Blesses every case block of a checked policy.
 pub fn bless(policy: &Policy) -> Blessed {
     let text = policy.source().text();
-    let tokens = scan::scan(text).tokens;
+    let tokens = lexer::lex(text).tokens;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut edits: Vec<(Span, String)> = Vec::new();
     let mut cases = Vec::new();
-    for (i, block) in policy.cases.iter().enumerate() {
-        let outcome = policy.evaluate(&block.case);
+    for (i, block) in policy.cases().iter().enumerate() {
+        let outcome = evaluate(policy, &block.case);
         let mut changed = BlessedCase {
             case: i,
             fixed: Vec::new(),
@@ -55,8 +57,8 @@ pub fn bless(policy: &Policy) -> Blessed {
                 continue;
             }
             let name = match target {
-                ExpectTarget::Action(a) => &policy.actions[a].name,
-                ExpectTarget::Fact(f) => &policy.facts[f].name,
+                ExpectTarget::Action(a) => &policy.action(a).name,
+                ExpectTarget::Fact(f) => &policy.fact(f).name,
             };
             changed
                 .added
@@ -99,7 +101,7 @@ fn line_indent(text: &str, pos: usize) -> (&str, bool) {
 /// The edit that adds `expect` lines at the end of the block at `span`.
 fn insertion(
     text: &str,
-    tokens: &[scan::Token],
+    tokens: &[Token],
     span: Span,
     added: &[String],
     newline: &str,
@@ -133,7 +135,8 @@ fn insertion(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Blessed, BlessedCase, bless};
+    use crate::model::Policy;
 
     fn blessed(text: &str) -> Blessed {
         bless(&Policy::parse("t.policy", text).unwrap_or_else(|f| panic!("{f}")))

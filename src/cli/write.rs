@@ -35,7 +35,9 @@ pub fn write_atomic(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::write_atomic;
+    use std::io;
+    use std::path::Path;
 
     fn leftovers(dir: &Path) -> Vec<String> {
         std::fs::read_dir(dir)

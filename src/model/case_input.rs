@@ -1,8 +1,11 @@
-//! Cases from JSON: one flat object per case, fact name to `true`/`false`, a variant name,
-//! or an integer. Reads a JSON document (an object or an array of objects) or JSON Lines.
+//! Cases from outside the policy file: JSON (one flat object per case, fact name to
+//! `true`/`false`, a variant name, or an integer; a document of one object or an array of
+//! them, or JSON Lines) and the `--given` list of the command line.
 
+use super::case::{Case, CaseError};
+use super::policy::Policy;
+use super::types::FactType;
 use crate::diagnostic::Literal;
-use crate::model::{Case, CaseError, FactType, Policy};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
@@ -53,7 +56,7 @@ fn json_error(e: serde_json::Error) -> CaseError {
 
 fn literal(policy: &Policy, name: &str, v: &serde_json::Value) -> Result<Literal, CaseError> {
     use serde_json::Value as J;
-    let ty = policy.fact_id(name).map(|f| &policy.facts[f].ty);
+    let ty = policy.fact_id(name).map(|f| &policy.fact(f).ty);
     let wrong = |got: String| match ty {
         Some(ty) => CaseError::WrongType {
             name: name.into(),
@@ -93,7 +96,7 @@ fn literal(policy: &Policy, name: &str, v: &serde_json::Value) -> Result<Literal
 
 /// How case input is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Form {
+pub enum CaseForm {
     /// One JSON document: an object or an array of objects.
     Document,
     /// JSON Lines: one object per line; blank lines are skipped.
@@ -103,12 +106,12 @@ pub enum Form {
     Auto,
 }
 
-impl Form {
+impl CaseForm {
     /// The form a file's extension implies: `.jsonl` is JSON Lines, anything else a document.
-    pub fn for_path(path: &std::path::Path) -> Form {
+    pub fn for_path(path: &std::path::Path) -> CaseForm {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("jsonl") | Some("ndjson") => Form::Lines,
-            _ => Form::Document,
+            Some("jsonl") | Some("ndjson") => CaseForm::Lines,
+            _ => CaseForm::Document,
         }
     }
 }
@@ -116,25 +119,30 @@ impl Form {
 /// How case input is laid out, once the form is known.
 pub enum Layout<R> {
     /// JSON Lines: the bytes in `first` (whole lines, already read), then the rest of `rest`.
-    Lines { first: Vec<u8>, rest: R },
+    Lines {
+        /// Whole lines already read.
+        first: Vec<u8>,
+        /// The rest of the input.
+        rest: R,
+    },
     /// One JSON document.
     Document(String),
 }
 
-/// Decides the layout of case input, reading as little as it needs: with [`Form::Auto`],
+/// Decides the layout of case input, reading as little as it needs: with [`CaseForm::Auto`],
 /// the first non-blank line.
-pub fn layout<R: BufRead>(mut reader: R, form: Form) -> io::Result<Layout<R>> {
+pub fn layout<R: BufRead>(mut reader: R, form: CaseForm) -> io::Result<Layout<R>> {
     match form {
-        Form::Lines => Ok(Layout::Lines {
+        CaseForm::Lines => Ok(Layout::Lines {
             first: Vec::new(),
             rest: reader,
         }),
-        Form::Document => {
+        CaseForm::Document => {
             let mut text = String::new();
             reader.read_to_string(&mut text)?;
             Ok(Layout::Document(text))
         }
-        Form::Auto => {
+        CaseForm::Auto => {
             let mut line = String::new();
             // Look at the first non-blank line.
             loop {
@@ -172,12 +180,12 @@ pub fn layout<R: BufRead>(mut reader: R, form: Form) -> io::Result<Layout<R>> {
 }
 
 /// Reads cases and hands each to `each` with its 1-based position, in input order.
-/// A malformed case is handed on as an error; the rest go on. (The command line evaluates
-/// JSON Lines on every core instead; this is the plain loop.)
+/// A malformed case is handed on as an error; the rest go on. (For JSON Lines on every
+/// core, see [`crate::eval::stream`]; this is the plain loop.)
 pub fn read_cases<R: BufRead>(
     policy: &Policy,
     reader: R,
-    form: Form,
+    form: CaseForm,
     mut each: impl FnMut(usize, Result<Case, CaseError>) -> io::Result<()>,
 ) -> io::Result<()> {
     let (first, rest) = match layout(reader, form)? {
@@ -238,7 +246,7 @@ pub fn case_from_given(policy: &Policy, given: &str) -> Result<Case, CaseError> 
                     Ok(n) => Literal::Int(n),
                     Err(_) if v.starts_with('-') || v.chars().all(|c| c.is_ascii_digit()) => {
                         let name = name.trim();
-                        return Err(match policy.fact_id(name).map(|f| &policy.facts[f].ty) {
+                        return Err(match policy.fact_id(name).map(|f| &policy.fact(f).ty) {
                             Some(FactType::Int { lo, hi }) => CaseError::OutOfRange {
                                 name: name.into(),
                                 lo: *lo,

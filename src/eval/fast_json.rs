@@ -4,7 +4,7 @@
 //! It accepts only input it can read without doubt: no escapes in strings, integers without
 //! a fraction, an exponent or leading zeros, every name known and given once, every value of
 //! the right type and in range, every enum and integer fact given. Anything else (including
-//! every invalid case) is left to [`case_from_json`](super::input::case_from_json), which
+//! every invalid case) is left to [`case_from_json`](crate::model::case_from_json), which
 //! reads it the same way or says precisely what is wrong with it.
 
 use super::Evaluator;
@@ -24,9 +24,9 @@ struct Input {
     kind: Kind,
 }
 
-/// The input facts of a policy, ready for [`read`](Self::read).
+/// The input facts of a policy, ready to [`read`](Self::read) flat JSON objects.
 #[derive(Clone, Debug)]
-pub struct FlatCases {
+pub struct FastReader {
     inputs: Vec<Input>,
     /// Open addressing: a slot holds `input index + 1`, or 0 when empty.
     table: Vec<u32>,
@@ -41,13 +41,14 @@ fn hash(name: &[u8]) -> u64 {
     })
 }
 
-impl FlatCases {
+impl FastReader {
+    /// A reader for the input facts of `policy`.
     pub fn new(policy: &Policy) -> Self {
         let prog = policy.program();
         let mut inputs = Vec::new();
         let mut required = 0;
         for f in policy.input_facts() {
-            let fact = &policy.facts[f];
+            let fact = policy.fact(f);
             let slot = match prog.slots[f] {
                 Slot::Bit(b) | Slot::Value(b) => b,
             };
@@ -80,7 +81,7 @@ impl FlatCases {
             }
             table[at] = i as u32 + 1;
         }
-        FlatCases {
+        FastReader {
             inputs,
             table,
             required,
@@ -115,21 +116,23 @@ impl FlatCases {
     pub fn read(&self, line: &[u8], ev: &mut Evaluator, seen: &mut [u64]) -> bool {
         ev.clear();
         seen.fill(0);
-        let mut r = Bytes { b: line, i: 0 };
-        if !r.eat(b'{') {
+        let mut cursor = Bytes { b: line, i: 0 };
+        if !cursor.eat(b'{') {
             return false;
         }
         let mut given_required = 0;
         let mut hint = 0;
-        if !r.eat(b'}') {
+        if !cursor.eat(b'}') {
             loop {
                 // Most often the key is the next fact in declaration order: compare it in
                 // place. (Names never hold a quote or a backslash, so a name followed by a
                 // quote is the whole string.)
-                let k = match self.inputs.get(hint).filter(|i| r.exact(&i.name)) {
+                let k = match self.inputs.get(hint).filter(|i| cursor.exact(&i.name)) {
                     Some(_) => hint,
                     None => {
-                        let Some(key) = r.string() else { return false };
+                        let Some(key) = cursor.string() else {
+                            return false;
+                        };
                         let Some(k) = self.lookup(key, hint) else {
                             return false;
                         };
@@ -141,22 +144,22 @@ impl FlatCases {
                     return false;
                 }
                 seen[k / 64] |= 1 << (k % 64);
-                if !r.eat(b':') {
+                if !cursor.eat(b':') {
                     return false;
                 }
                 match &self.inputs[k].kind {
-                    Kind::Bool(bit) => match r.word() {
+                    Kind::Bool(bit) => match cursor.word() {
                         Some(v) => ev.set_bit(*bit, v),
                         None => return false,
                     },
                     Kind::Enum { slot, variants } => {
-                        let Some(i) = variants.iter().position(|x| r.exact(x)) else {
+                        let Some(i) = variants.iter().position(|x| cursor.exact(x)) else {
                             return false;
                         };
                         ev.set_value(*slot, i as i64);
                         given_required += 1;
                     }
-                    Kind::Int { slot, lo, hi } => match r.integer() {
+                    Kind::Int { slot, lo, hi } => match cursor.integer() {
                         Some(n) if *lo <= n && n <= *hi => {
                             ev.set_value(*slot, n);
                             given_required += 1;
@@ -164,20 +167,21 @@ impl FlatCases {
                         _ => return false,
                     },
                 }
-                if r.eat(b',') {
+                if cursor.eat(b',') {
                     continue;
                 }
-                if r.eat(b'}') {
+                if cursor.eat(b'}') {
                     break;
                 }
                 return false;
             }
         }
-        r.skip_ws();
-        r.i == line.len() && given_required == self.required
+        cursor.skip_ws();
+        cursor.i == line.len() && given_required == self.required
     }
 }
 
+/// A cursor over the bytes of one line.
 struct Bytes<'a> {
     b: &'a [u8],
     i: usize,

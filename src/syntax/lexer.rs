@@ -1,17 +1,41 @@
-//! A scan of a policy's text for what the syntax tree leaves out: where each code token
-//! starts and ends, and the comments, with whether each stands on its own line and follows
-//! a blank line. Run only on text that parsed, so every token is well formed.
+//! The one scanner of policy text: every code token and every comment, with its span.
+//!
+//! The grammar skips comments, so this scan is where they are kept. It runs on any text,
+//! even text that does not parse (the nesting guard runs it before the parser; the language
+//! server runs it on every keystroke): an unterminated string simply runs to the end.
+//! For text that parses, every token is a token of the grammar.
 
 use crate::source::Span;
 
-/// A token of code: a word (keyword, name, number, `@N`), a string or a punctuation mark.
+/// What kind of token a [`Token`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A keyword, a name or a verdict word: `[A-Za-z_][A-Za-z0-9_]*`.
+    Word,
+    /// An integer, with its sign: `-?[0-9][A-Za-z0-9_]*`.
+    Number,
+    /// A string literal, quotes included (to the end of the text when unterminated).
+    Str,
+    /// An anonymous rule's id, `@12`.
+    RuleId,
+    /// A punctuation mark: `( ) [ ] { } , : | = < > ..` and the two-character `<= >= !=`;
+    /// any other character is a punctuation token of its own.
+    Punct,
+}
+
+/// A token of code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
+    /// What it is.
+    pub kind: TokenKind,
+    /// Where it is.
     pub span: Span,
 }
 
+/// A `#` comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
+    /// From `#` to the end of the line.
     pub span: Span,
     /// From `#` to the end of the line, trailing whitespace removed.
     pub text: String,
@@ -21,9 +45,12 @@ pub struct Comment {
     pub blank_before: bool,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct Scan {
+/// A text split into tokens and comments, each list in text order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lexed {
+    /// The code tokens.
     pub tokens: Vec<Token>,
+    /// The comments.
     pub comments: Vec<Comment>,
 }
 
@@ -31,17 +58,17 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Splits the text into code tokens and comments.
-pub fn scan(text: &str) -> Scan {
+/// Splits a text into code tokens and comments. A leading byte-order mark is skipped.
+pub fn lex(text: &str) -> Lexed {
     let bytes = text.as_bytes();
-    let mut out = Scan::default();
+    let mut out = Lexed::default();
     let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // Code seen on the current line; line breaks since the last token or comment.
     let (mut code_on_line, mut breaks) = (false, 0usize);
     while i < bytes.len() {
         let b = bytes[i];
         let start = i;
-        match b {
+        let kind = match b {
             b'\n' => {
                 breaks += 1;
                 code_on_line = false;
@@ -79,28 +106,47 @@ pub fn scan(text: &str) -> Scan {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(bytes.len());
+                // An escape of a multi-byte character must not leave `i` inside it.
+                while !text.is_char_boundary(i) {
+                    i += 1;
+                }
+                TokenKind::Str
             }
             b'-' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
                 i += 1;
                 while i < bytes.len() && is_word(bytes[i]) {
                     i += 1;
                 }
+                TokenKind::Number
             }
             b'@' => {
                 i += 1;
                 while i < bytes.len() && is_word(bytes[i]) {
                     i += 1;
                 }
+                TokenKind::RuleId
             }
             _ if is_word(b) => {
                 while i < bytes.len() && is_word(bytes[i]) {
                     i += 1;
                 }
+                if b.is_ascii_digit() {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                }
             }
-            b'.' | b'<' | b'>' | b'!' if matches!(bytes.get(i + 1), Some(b'.' | b'=')) => i += 2,
-            _ => i += text[i..].chars().next().map_or(1, char::len_utf8),
-        }
+            b'.' | b'<' | b'>' | b'!' if matches!(bytes.get(i + 1), Some(b'.' | b'=')) => {
+                i += 2;
+                TokenKind::Punct
+            }
+            _ => {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                TokenKind::Punct
+            }
+        };
         out.tokens.push(Token {
+            kind,
             span: Span::new(start, i),
         });
         code_on_line = true;
@@ -109,9 +155,9 @@ pub fn scan(text: &str) -> Scan {
     out
 }
 
-impl Scan {
+impl Lexed {
     /// The index of the first token starting at or after `pos`.
-    fn index_at(&self, pos: usize) -> usize {
+    pub fn index_at(&self, pos: usize) -> usize {
         self.tokens.partition_point(|t| t.span.start < pos)
     }
 
@@ -124,6 +170,19 @@ impl Scan {
     /// The first token starting at or after `pos`.
     pub fn at_or_after(&self, pos: usize) -> Option<Token> {
         self.tokens.get(self.index_at(pos)).copied()
+    }
+
+    /// The token whose span holds `pos` (its end included, so that a cursor right after a
+    /// name is on it).
+    pub fn at(&self, pos: usize) -> Option<Token> {
+        let i = self.tokens.partition_point(|t| t.span.end < pos);
+        self.tokens.get(i).copied().filter(|t| t.span.start <= pos)
+    }
+
+    /// The comment whose span holds `pos`, if `pos` is in one.
+    pub fn comment_at(&self, pos: usize) -> Option<&Comment> {
+        let i = self.comments.partition_point(|c| c.span.end < pos);
+        self.comments.get(i).filter(|c| c.span.start <= pos)
     }
 }
 
@@ -146,10 +205,10 @@ pub fn blank_before(text: &str, pos: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{TokenKind, blank_before, lex};
 
     fn words(text: &str) -> Vec<&str> {
-        scan(text)
+        lex(text)
             .tokens
             .iter()
             .map(|t| &text[t.span.start..t.span.end])
@@ -177,16 +236,19 @@ mod tests {
                 "x"
             ]
         );
-        let s = scan(text);
-        assert_eq!(s.comments.len(), 1);
-        assert_eq!(s.comments[0].text, "# real");
-        assert!(!s.comments[0].own_line);
+        let lexed = lex(text);
+        assert_eq!(lexed.comments.len(), 1);
+        assert_eq!(lexed.comments[0].text, "# real");
+        assert!(!lexed.comments[0].own_line);
+        let kinds: Vec<TokenKind> = lexed.tokens.iter().map(|t| t.kind).take(7).collect();
+        use TokenKind::*;
+        assert_eq!(kinds, [Word, Word, Punct, Number, Punct, Number, Str]);
     }
 
     #[test]
     fn comments_know_their_line_and_blank_lines() {
-        let s = scan("# one\n\n# two   \r\nfact a # three\r  # four\n");
-        let got: Vec<(&str, bool, bool)> = s
+        let lexed = lex("# one\n\n# two   \r\nfact a # three\r  # four\n");
+        let got: Vec<(&str, bool, bool)> = lexed
             .comments
             .iter()
             .map(|c| (c.text.as_str(), c.own_line, c.blank_before))
@@ -200,6 +262,36 @@ mod tests {
                 ("# four", true, false)
             ]
         );
+    }
+
+    #[test]
+    fn any_text_lexes_even_broken_strings_and_escaped_multibyte_characters() {
+        for text in [
+            "\"never closed",
+            "\"\\é",
+            "@",
+            "-",
+            "é(",
+            "\u{feff}# c",
+            "\"\\",
+        ] {
+            let lexed = lex(text);
+            for t in &lexed.tokens {
+                assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+            }
+        }
+        assert_eq!(words("\"open and on"), ["\"open and on"]);
+    }
+
+    #[test]
+    fn finds_the_token_under_a_position() {
+        let text = "if attack then x";
+        let lexed = lex(text);
+        let at = |pos| lexed.at(pos).map(|t| &text[t.span.start..t.span.end]);
+        assert_eq!(at(3), Some("attack"));
+        assert_eq!(at(9), Some("attack"));
+        assert_eq!(at(0), Some("if"));
+        assert_eq!(at(16), Some("x"));
     }
 
     #[test]

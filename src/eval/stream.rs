@@ -1,14 +1,11 @@
-//! `eval` over JSON Lines on every core: the input is cut into chunks of whole lines, each
-//! chunk is evaluated by one worker into its own output buffer, and the buffers are written
-//! in input order. At most a few chunks are in flight, so memory stays bounded whatever the
-//! input's length.
+//! Case streams on every core: the input is cut into chunks of whole lines, each chunk is
+//! handled by one worker into its own output buffer, and the buffers are written in input
+//! order. At most a few chunks are in flight, so memory stays bounded whatever the input's
+//! length. [`for_each_line`] is the engine, generic over what a worker does with a line;
+//! [`eval_lines`] evaluates JSON Lines with it, generic over how a result is written.
 
-use super::EvalFormat;
-use crate::eval::Evaluator;
-use crate::eval::input::case_from_json;
-use crate::eval::lines::FlatCases;
-use crate::model::Policy;
-use crate::report::{self, JsonLines};
+use super::{Evaluator, FastReader};
+use crate::model::{CaseError, Policy, case_from_json};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,18 +33,24 @@ struct Done {
     data: Vec<u8>,
 }
 
-/// Evaluates the cases in `first` and then in `rest`, one JSON object per line, writing each
-/// case's result to `out` in input order. Returns whether some case was invalid.
-pub(super) fn eval_lines(
-    policy: &Policy,
+/// What a worker does with each line of input: one per thread, kept from chunk to chunk.
+pub trait LineWorker {
+    /// Handles the `n`th case (1-based), whose text is `text` (trimmed, never blank),
+    /// appending its output to `out`; returns `false` when the case is invalid.
+    fn line(&mut self, n: usize, text: &str, out: &mut Vec<u8>) -> bool;
+}
+
+/// Hands every non-blank line of `first` and then of `rest` to a worker made by
+/// `new_worker` (one per thread), and writes their outputs to `out` in input order.
+/// Returns whether some line was invalid. A line that is not UTF-8 ends the run with an
+/// `InvalidData` error after the output of the lines before it.
+pub fn for_each_line<W: LineWorker>(
     first: Vec<u8>,
     rest: &mut dyn Read,
-    format: EvalFormat,
+    new_worker: &(dyn Fn() -> W + Sync),
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
-    let flat = FlatCases::new(policy);
-    let json = JsonLines::new(policy);
     let stop = AtomicBool::new(false);
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads * 4);
     let job_rx = Mutex::new(job_rx);
@@ -55,9 +58,9 @@ pub(super) fn eval_lines(
     std::thread::scope(|s| {
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            let (job_rx, flat, json, stop) = (&job_rx, &flat, &json, &stop);
+            let (job_rx, stop) = (&job_rx, &stop);
             s.spawn(move || {
-                let mut w = Worker::new(policy, flat, json, format);
+                let mut worker = new_worker();
                 loop {
                     let job = match job_rx.lock() {
                         Ok(rx) => rx.recv(),
@@ -73,7 +76,7 @@ pub(super) fn eval_lines(
                             data: job.data,
                         }
                     } else {
-                        w.chunk(job)
+                        chunk(&mut worker, job)
                     };
                     if done_tx.send(done).is_err() {
                         return;
@@ -243,102 +246,94 @@ fn is_blank(line: &[u8]) -> bool {
     }
 }
 
-/// One worker's reusable state.
-struct Worker<'a> {
+/// Runs one chunk's lines through a worker.
+fn chunk<W: LineWorker>(worker: &mut W, job: Job) -> Done {
+    let mut out = Vec::with_capacity(job.len * 3);
+    let mut invalid = false;
+    let mut not_utf8 = false;
+    let mut n = job.first;
+    for line in lines(&job.data[..job.len]) {
+        let Ok(text) = std::str::from_utf8(line) else {
+            not_utf8 = true;
+            break;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        invalid |= !worker.line(n, text, &mut out);
+        n += 1;
+    }
+    Done {
+        seq: job.seq,
+        out,
+        invalid,
+        not_utf8,
+        data: job.data,
+    }
+}
+
+/// How [`eval_lines`] writes each case: its verdicts, or why it is invalid.
+pub trait WriteCase: Sync {
+    /// Appends the result of case `#n`, just evaluated by `evaluator`.
+    fn verdicts(&self, n: usize, evaluator: &Evaluator, out: &mut Vec<u8>);
+    /// Appends the error of case `#n`.
+    fn invalid(&self, n: usize, error: &CaseError, out: &mut Vec<u8>);
+}
+
+/// Evaluates the cases in `first` and then in `rest`, one JSON object per line, on every
+/// core, writing each case's result with `writer` to `out` in input order. Returns whether
+/// some case was invalid.
+pub fn eval_lines(
+    policy: &Policy,
+    first: Vec<u8>,
+    rest: &mut dyn Read,
+    writer: &impl WriteCase,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    let reader = FastReader::new(policy);
+    let new_worker = || EvalWorker {
+        policy,
+        reader: &reader,
+        writer,
+        evaluator: Evaluator::new(policy),
+        seen: vec![0; reader.seen_words()],
+    };
+    for_each_line(first, rest, &new_worker, out)
+}
+
+/// One thread's evaluator and reading buffers.
+struct EvalWorker<'a, W> {
     policy: &'a Policy,
-    flat: &'a FlatCases,
-    json: &'a JsonLines,
-    format: EvalFormat,
-    ev: Evaluator<'a>,
+    reader: &'a FastReader,
+    writer: &'a W,
+    evaluator: Evaluator<'a>,
     seen: Vec<u64>,
 }
 
-impl<'a> Worker<'a> {
-    fn new(
-        policy: &'a Policy,
-        flat: &'a FlatCases,
-        json: &'a JsonLines,
-        format: EvalFormat,
-    ) -> Self {
-        Worker {
-            policy,
-            flat,
-            json,
-            format,
-            ev: Evaluator::new(policy),
-            seen: vec![0; flat.seen_words()],
-        }
-    }
-
-    fn chunk(&mut self, job: Job) -> Done {
-        let mut out = Vec::with_capacity(job.len * 3);
-        let mut invalid = false;
-        let mut not_utf8 = false;
-        let mut n = job.first;
-        for line in lines(&job.data[..job.len]) {
-            let Ok(text) = std::str::from_utf8(line) else {
-                not_utf8 = true;
-                break;
-            };
-            let text = text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            invalid |= !self.case(n, text, &mut out);
-            n += 1;
-        }
-        Done {
-            seq: job.seq,
-            out,
-            invalid,
-            not_utf8,
-            data: job.data,
-        }
-    }
-
-    /// Evaluates one case and appends its output; `false` when it is invalid.
-    fn case(&mut self, n: usize, text: &str, out: &mut Vec<u8>) -> bool {
+impl<W: WriteCase> LineWorker for EvalWorker<'_, W> {
+    fn line(&mut self, n: usize, text: &str, out: &mut Vec<u8>) -> bool {
         let fast = self
-            .flat
-            .read(text.as_bytes(), &mut self.ev, &mut self.seen);
+            .reader
+            .read(text.as_bytes(), &mut self.evaluator, &mut self.seen);
         if !fast {
             match case_from_json(self.policy, text) {
-                Ok(case) => self.ev.load(&case),
+                Ok(case) => self.evaluator.load(&case),
                 Err(e) => {
-                    let name = format!("#{n}");
-                    match self.format {
-                        EvalFormat::Json => {
-                            out.extend_from_slice(
-                                report::eval_json_error(&name, &e.to_string()).as_bytes(),
-                            );
-                            out.push(b'\n');
-                        }
-                        EvalFormat::Human => {
-                            out.extend_from_slice(
-                                format!("case {name}\n  invalid: {e}\n\n").as_bytes(),
-                            );
-                        }
-                    }
+                    self.writer.invalid(n, &e, out);
                     return false;
                 }
             }
         }
-        self.ev.run();
-        match self.format {
-            EvalFormat::Json => self.json.write_numbered(n, &self.ev, out),
-            EvalFormat::Human => {
-                let text = report::eval_human(&format!("#{n}"), &self.ev.outcome());
-                out.extend_from_slice(text.as_bytes());
-                out.push(b'\n');
-            }
-        }
+        self.evaluator.run();
+        self.writer.verdicts(n, &self.evaluator, out);
         true
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{CHUNK, count_cases, is_blank, read_chunk};
 
     #[test]
     fn blank_lines_are_what_trim_calls_blank() {

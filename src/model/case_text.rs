@@ -1,0 +1,65 @@
+//! A case written in the policy language: a `case` block ready to paste into a file.
+
+use super::case::Case;
+use super::policy::Policy;
+use crate::diagnostic::Literal;
+
+impl Policy {
+    /// A case as a `case` block of this language, ready to paste into the policy file.
+    pub fn case_text(&self, name: &str, case: &Case, expect: &[(String, String)]) -> String {
+        let given: Vec<String> = self
+            .input_facts()
+            .map(|f| {
+                let n = &self.fact(f).name;
+                match self.literal(f, case.values[f]) {
+                    Literal::Bool(true) => n.clone(),
+                    Literal::Bool(false) => format!("not {n}"),
+                    Literal::Variant(v) => format!("{n} = {v}"),
+                    Literal::Int(i) => format!("{n} = {i}"),
+                }
+            })
+            .collect();
+        let mut s = format!("case {} {{\n", quote(name));
+        // Wrapped by hand so that a report's width never breaks a line mid-value.
+        let mut line = String::new();
+        for (i, g) in given.iter().enumerate() {
+            if !line.is_empty() && line.len() + g.len() > 64 {
+                s.push_str(&line);
+                s.push_str(",\n");
+                line.clear();
+            }
+            if line.is_empty() {
+                line.push_str(if i == 0 { "  given " } else { "        " });
+            } else {
+                line.push_str(", ");
+            }
+            line.push_str(g);
+        }
+        if !line.is_empty() {
+            s.push_str(&line);
+            s.push('\n');
+        }
+        for (n, w) in expect {
+            s.push_str(&format!("  expect {n} is {w}\n"));
+        }
+        s.push('}');
+        s
+    }
+}
+
+/// A string literal of this language.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
