@@ -1,4 +1,4 @@
-//! The eight findings of section 5, decided cone by cone.
+//! The eight findings of section 11 of `docs/language.md`, decided cone by cone.
 //!
 //! Each action, then each derived fact, is a *target*: the rules that conclude on it and,
 //! through the derived facts their conditions read, every rule that can change it form its

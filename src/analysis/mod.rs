@@ -1,5 +1,6 @@
 //! Analysis (`deontic lint`): conflicts, dead, shadowed and redundant rules, unused
-//! declarations. Every finding is exact over all valid cases, decided by a SAT solver.
+//! declarations. Every finding is exact over all valid cases, decided by a SAT solver
+//! (section 11 of `docs/language.md`).
 
 mod directives;
 mod encode;
@@ -16,8 +17,8 @@ use rustsat::solvers::SolveIncremental;
 /// The solver the command line uses: BatSat, pure Rust.
 pub type DefaultSolver = rustsat_batsat::BasicSolver;
 
-/// Lints a checked policy: every finding of section 5, sorted by position, with
-/// `# deontic: allow(...)` directives applied.
+/// Lints a checked policy: every finding of section 11 of `docs/language.md`, sorted by
+/// position, with `# deontic: allow(...)` directives applied.
 pub fn lint(policy: &Policy) -> Result<Vec<Diagnostic>, AnalysisError> {
     lint_with::<DefaultSolver>(policy)
 }

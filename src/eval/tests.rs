@@ -1,10 +1,11 @@
-//! The compiled evaluator against a direct reading of section 4, on policies whose actions
+//! The compiled evaluator against a direct reading of section 8 of `docs/language.md`, on
+//! policies whose actions
 //! have more conclusions than one mask word holds.
 
 use super::*;
 use crate::model::{DefaultVerdict, Modality, Target};
 
-/// Steps 3 to 6 as the contract words them, on an outcome's firings.
+/// Steps 3 to 6 as `docs/language.md` words them, on an outcome's firings.
 fn naive(p: &Policy, a: usize, fired: &[bool]) -> (Verdict, Vec<RuleId>) {
     let mut k: Vec<(RuleId, Modality)> = Vec::new();
     for (r, rule) in p.rules().iter().enumerate().filter(|(r, _)| fired[*r]) {
@@ -86,7 +87,7 @@ fn wide(n: usize) -> String {
 }
 
 #[test]
-fn wide_actions_match_the_contract() {
+fn wide_actions_match_the_language_reference() {
     for n in [3, 63, 64, 65, 130, 300] {
         let p = Policy::parse("wide.policy", wide(n)).unwrap();
         let mut ev = Evaluator::new(&p);

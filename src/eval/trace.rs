@@ -1,5 +1,6 @@
-//! Evaluation with its reasons kept, for `deontic explain`: what steps 4 and 5 of section 4
-//! removed and by which rules, and which facts decide whether each condition holds.
+//! Evaluation with its reasons kept, for `deontic explain`: what steps 4 and 5 of section 8
+//! of `docs/language.md` removed and by which rules, and which facts decide whether each
+//! condition holds.
 
 use super::{Outcome, evaluate};
 use crate::model::{ActionId, Case, Cond, Modality, Policy, RuleId, RuleKind, Target, Value};

@@ -1,4 +1,5 @@
-//! Lint reports: JSON (the contract's form), SARIF 2.1.0, and a summary line.
+//! Lint reports: JSON (the form `docs/language.md` and the README document), SARIF 2.1.0,
+//! and a summary line.
 
 use crate::diagnostic::{Code, Diagnostic, Literal, Severity};
 use crate::source::Source;
@@ -62,7 +63,7 @@ fn diagnostic_json(d: &Diagnostic, source: &Source) -> J {
     J::Object(m)
 }
 
-/// The contract's lint JSON document.
+/// The lint JSON document: `files` with their `diagnostics`, then a `summary`.
 pub fn lint_json(files: &[FileReport]) -> String {
     let (errors, warnings) = counts(files);
     // Each diagnostic is written as soon as it is built: a large policy's findings, each with
