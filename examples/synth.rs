@@ -4,13 +4,19 @@
 //! ```text
 //! cargo run --release --example synth -- policy 10000 > /tmp/synth-10000.policy
 //! cargo run --release --example synth -- cases policies/nl-cyber-response.policy 1000000 > /tmp/cases.jsonl
+//! cargo run --release --example synth -- shape exception-chain 1000 > /tmp/chain.policy
 //! ```
+//!
+//! Shapes: exceptions-to-one-rule, exception-chain, derived-chain, many-rules-one-action
+//! (RULES facts 20, 20% overrides), override-dag, many-requirements, wide-enum,
+//! case-blocks.
 
 use std::io::{BufWriter, Write};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: synth policy RULES [SEED] | synth cases POLICY COUNT [SEED]";
+    let usage =
+        "usage: synth policy RULES [SEED] | synth cases POLICY COUNT [SEED] | synth shape NAME N";
     let num = |i: usize, default: u64| -> u64 {
         args.get(i).map_or(default, |s| s.parse().expect(usage))
     };
@@ -33,6 +39,25 @@ fn main() {
                     writeln!(out, "{}", deontic::synth::case_json(&policy, &case)).unwrap();
                 }
             }
+        }
+        Some("shape") => {
+            use deontic::synth::shapes;
+            let n = num(2, 1000) as usize;
+            let text = match args.get(1).map(String::as_str) {
+                Some("exceptions-to-one-rule") => shapes::exceptions_to_one_rule(n),
+                Some("exception-chain") => shapes::exception_chain(n),
+                Some("derived-chain") => shapes::derived_chain(n),
+                Some("many-rules-one-action") => shapes::many_rules_one_action(n, 20, 20, 1),
+                Some("override-dag") => shapes::override_dag(n, 1),
+                Some("many-requirements") => shapes::many_requirements(n),
+                Some("wide-enum") => shapes::wide_enum(n),
+                Some("case-blocks") => shapes::case_blocks(n),
+                _ => {
+                    eprintln!("{usage}");
+                    std::process::exit(2);
+                }
+            };
+            out.write_all(text.as_bytes()).unwrap();
         }
         _ => {
             eprintln!("{usage}");

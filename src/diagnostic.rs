@@ -3,6 +3,7 @@
 use crate::source::Span;
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// Declares [`Code`] from one table: each code's variant, its name as written in reports
 /// and `allow` directives, its severity, and a one-line summary.
@@ -126,6 +127,48 @@ pub enum Literal {
     Int(i64),
 }
 
+/// A case that shows a finding: a value for every input fact, in declaration order, held
+/// sparsely (the facts at their first value are shared by every witness of a policy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Witness {
+    base: Arc<[(String, Literal)]>,
+    /// `(index into base, value)` for the facts that differ from `base`, ascending.
+    changed: Vec<(u32, Literal)>,
+}
+
+impl Witness {
+    /// A witness: `base` gives every input fact, `changed` the values that differ from it
+    /// (by index into `base`, ascending).
+    pub fn new(base: Arc<[(String, Literal)]>, changed: Vec<(u32, Literal)>) -> Witness {
+        Witness { base, changed }
+    }
+
+    /// Every input fact and its value, in declaration order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Literal)> + '_ {
+        let mut changed = self.changed.iter().peekable();
+        self.base.iter().enumerate().map(move |(i, (name, base))| {
+            match changed.next_if(|(j, _)| *j as usize == i) {
+                Some((_, value)) => (name.as_str(), value),
+                None => (name.as_str(), base),
+            }
+        })
+    }
+
+    /// The facts whose value is not the first of its type, and their values.
+    pub fn changed(&self) -> impl Iterator<Item = (&str, &Literal)> + '_ {
+        self.changed
+            .iter()
+            .map(|(i, v)| (self.base[*i as usize].0.as_str(), v))
+    }
+
+    /// Every input fact and its value, as a list.
+    pub fn to_vec(&self) -> Vec<(String, Literal)> {
+        self.iter()
+            .map(|(n, v)| (n.to_string(), v.clone()))
+            .collect()
+    }
+}
+
 /// One finding about one policy file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -146,7 +189,7 @@ pub struct Diagnostic {
     /// The fact or action an `unused-*` finding is about.
     pub name: Option<String>,
     /// A case showing the finding, a value for every input fact.
-    pub witness: Option<Vec<(String, Literal)>>,
+    pub witness: Option<Witness>,
 }
 
 impl Diagnostic {

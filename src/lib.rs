@@ -46,7 +46,7 @@ pub mod syntax;
 pub mod synth;
 pub mod testing;
 
-pub use diagnostic::{Code, Diagnostic, Literal, Severity};
+pub use diagnostic::{Code, Diagnostic, Literal, Severity, Witness};
 pub use eval::{Outcome, Verdict};
 pub use model::{Case, CaseError, Failure, Policy};
 pub use source::{Source, Span};

@@ -302,7 +302,7 @@ fn witnesses_reproduce_their_findings() {
                 assert!(!matches!(d.code, Code::Conflict | Code::ShadowedRule));
                 continue;
             };
-            let outcome = policy.evaluate(&witness_case(&policy, witness));
+            let outcome = policy.evaluate(&witness_case(&policy, &witness.to_vec()));
             match d.code {
                 Code::Conflict => {
                     let action = d.action.as_deref().unwrap();
@@ -339,16 +339,16 @@ fn witness_values() {
             .collect()
     };
     let (_, diags) = fixture("conflict");
-    let w = lit(diags[0].witness.as_ref().unwrap());
+    let w = lit(&diags[0].witness.as_ref().unwrap().to_vec());
     // Any severity from 4 up conflicts; the rest is forced.
     assert_eq!(w[..2], ["cyberattack=true", "attacker=state"]);
     assert!(w[2] == "severity=4" || w[2] == "severity=5", "{w:?}");
     assert_eq!(w[3], "cabinet_decision=false");
 
     let (_, diags) = fixture("shadowed-rule");
-    let w = lit(diags[0].witness.as_ref().unwrap());
+    let w = lit(&diags[0].witness.as_ref().unwrap().to_vec());
     assert_eq!(w[..2], ["ransomware=true", "cabinet_decision=true"]);
-    let w = lit(diags[1].witness.as_ref().unwrap());
+    let w = lit(&diags[1].witness.as_ref().unwrap().to_vec());
     assert_eq!(w[0], "ransomware=true");
     assert_eq!(w[2], "backup_verified=false");
 }

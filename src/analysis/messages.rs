@@ -1,6 +1,6 @@
 //! The findings as diagnostics: messages, labels, help and the machine-readable fields.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Witness};
 use crate::model::{ActionId, Case, Policy, RuleId, RuleKind, Target};
 
 pub fn never_fires(policy: &Policy, r: RuleId) -> Diagnostic {
@@ -39,7 +39,14 @@ pub fn always_fires(policy: &Policy, r: RuleId) -> Diagnostic {
     d
 }
 
-pub fn conflict(policy: &Policy, a: ActionId, r1: RuleId, r2: RuleId, case: &Case) -> Diagnostic {
+pub fn conflict(
+    policy: &Policy,
+    a: ActionId,
+    r1: RuleId,
+    r2: RuleId,
+    case: &Case,
+    witness: Witness,
+) -> Diagnostic {
     let (id1, id2) = (policy.rule(r1).id.clone(), policy.rule(r2).id.clone());
     let name = &policy.action(a).name;
     let span_on = |r: RuleId| {
@@ -75,11 +82,17 @@ pub fn conflict(policy: &Policy, a: ActionId, r1: RuleId, r2: RuleId, case: &Cas
     ));
     d.action = Some(name.clone());
     d.rules = vec![id1, id2];
-    d.witness = Some(policy.case_literals(case));
+    d.witness = Some(witness);
     d
 }
 
-pub fn shadowed(policy: &Policy, r: RuleId, removers: &[RuleId], case: &Case) -> Diagnostic {
+pub fn shadowed(
+    policy: &Policy,
+    r: RuleId,
+    removers: &[RuleId],
+    case: &Case,
+    witness: Witness,
+) -> Diagnostic {
     let rule = &policy.rule(r);
     let names: Vec<String> = removers
         .iter()
@@ -112,7 +125,7 @@ pub fn shadowed(policy: &Policy, r: RuleId, removers: &[RuleId], case: &Case) ->
         indent(&block)
     ));
     d.rules = std::iter::once(rule.id.clone()).chain(names).collect();
-    d.witness = Some(policy.case_literals(case));
+    d.witness = Some(witness);
     d
 }
 

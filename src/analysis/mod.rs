@@ -2,11 +2,15 @@
 //! declarations. Every finding is exact over all valid cases, decided by a SAT solver
 //! (section 11 of `docs/language.md`).
 
+mod candidates;
+mod circuit;
+mod cone_run;
 mod directives;
-mod encode;
 mod findings;
 mod index;
+mod inputs;
 mod messages;
+mod world;
 
 pub use directives::{Directive, directives};
 

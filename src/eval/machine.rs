@@ -130,6 +130,52 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// The positions, in evaluation order, of the steps of `rules`: what
+    /// [`run_steps`](Self::run_steps) takes to evaluate only those rules.
+    pub(crate) fn steps_of(&self, rules: &[RuleId]) -> Vec<u32> {
+        let mut steps: Vec<u32> = rules.iter().map(|&r| self.prog.step_of[r]).collect();
+        steps.sort_unstable();
+        steps
+    }
+
+    /// Evaluates only some rules of the loaded input (the steps from
+    /// [`steps_of`](Self::steps_of), which must hold every rule deriving a fact they read);
+    /// no verdict is decided. The other rules count as not fired.
+    pub(crate) fn run_steps(&mut self, steps: &[u32]) {
+        let prog = self.prog;
+        for &b in &prog.derived_bits {
+            self.set_bit(b, false);
+        }
+        self.fired.fill(0);
+        for &position in steps {
+            let step = prog.steps[position as usize];
+            let fires = u64::from(self.holds(step.entry));
+            let r = step.rule as usize;
+            self.fired[r / 64] |= fires << (r % 64);
+            for &b in &prog.sets[step.sets.0 as usize..step.sets.1 as usize] {
+                self.bits[b as usize / 64] |= fires << (b % 64);
+            }
+        }
+    }
+
+    /// Decides one action from the rules' firings as they are, and returns its verdict and
+    /// `by` list; the other actions' results are left unspecified.
+    pub(crate) fn decide_alone(&mut self, a: ActionId) -> (Verdict, &[u32]) {
+        self.by.clear();
+        self.decide(a);
+        (self.verdicts[a], &self.by)
+    }
+
+    /// Marks a rule fired or not, for [`decide_alone`](Self::decide_alone).
+    pub(crate) fn set_fired(&mut self, r: RuleId, fired: bool) {
+        let (w, m) = (r / 64, 1u64 << (r % 64));
+        if fired {
+            self.fired[w] |= m;
+        } else {
+            self.fired[w] &= !m;
+        }
+    }
+
     /// Runs branch code from `pc` to `YES` or `NO`.
     #[inline]
     fn holds(&self, mut pc: u32) -> bool {

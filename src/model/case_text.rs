@@ -5,17 +5,19 @@ use super::policy::Policy;
 use crate::diagnostic::Literal;
 
 impl Policy {
-    /// A case as a `case` block of this language, ready to paste into the policy file.
+    /// A case as a `case` block of this language, ready to paste into the policy file: the
+    /// bool facts that are true (the others default to false), and every enum and integer
+    /// fact (they have no default).
     pub fn case_text(&self, name: &str, case: &Case, expect: &[(String, String)]) -> String {
         let given: Vec<String> = self
             .input_facts()
-            .map(|f| {
+            .filter_map(|f| {
                 let n = &self.fact(f).name;
                 match self.literal(f, case.values[f]) {
-                    Literal::Bool(true) => n.clone(),
-                    Literal::Bool(false) => format!("not {n}"),
-                    Literal::Variant(v) => format!("{n} = {v}"),
-                    Literal::Int(i) => format!("{n} = {i}"),
+                    Literal::Bool(true) => Some(n.clone()),
+                    Literal::Bool(false) => None,
+                    Literal::Variant(v) => Some(format!("{n} = {v}")),
+                    Literal::Int(i) => Some(format!("{n} = {i}")),
                 }
             })
             .collect();

@@ -105,6 +105,8 @@ pub struct Program {
     pub entry: Vec<u32>,
     /// The rules in evaluation order.
     pub steps: Vec<Step>,
+    /// Per rule: its position in `steps`.
+    pub step_of: Vec<u32>,
     /// The derived bits of `Step::sets`.
     pub sets: Vec<u32>,
     pub actions: Vec<ActionCode>,
@@ -267,6 +269,10 @@ fn schedule(policy: &Policy, program: &mut Program) {
         }
     }
     order.extend((0..n).filter(|&r| !placed[r]));
+    program.step_of = vec![0; n];
+    for (position, &r) in order.iter().enumerate() {
+        program.step_of[r] = position as u32;
+    }
     for r in order {
         let from = program.sets.len() as u32;
         program.sets.extend_from_slice(&sets[r]);

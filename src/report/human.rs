@@ -57,7 +57,7 @@ impl SourceCode for NamedText<'_> {
             ),
             part.line() + first - 1,
             part.column(),
-            part.line_count() + first - 1,
+            part.line_count(),
         );
         // miette counts the column in bytes; the `[file:line:col]` header should agree
         // with `Source::line_col` (characters), as the JSON and SARIF reports do.

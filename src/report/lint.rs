@@ -1,7 +1,7 @@
 //! Lint reports: JSON (the form `docs/language.md` and the README document), SARIF 2.1.0,
 //! and a summary line.
 
-use crate::diagnostic::{Code, Diagnostic, Literal, Severity};
+use crate::diagnostic::{Code, Diagnostic, Literal, Severity, Witness};
 use crate::source::Source;
 use serde_json::{Map, Value as J, json};
 
@@ -23,8 +23,8 @@ fn literal(l: &Literal) -> J {
     }
 }
 
-fn witness(w: &[(String, Literal)]) -> J {
-    J::Object(w.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
+fn witness(w: &Witness) -> J {
+    J::Object(w.iter().map(|(k, v)| (k.to_string(), literal(v))).collect())
 }
 
 /// Errors and warnings over all files.

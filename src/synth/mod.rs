@@ -6,6 +6,10 @@
 //! exceptions written as `overrides`, and requirements. The text always checks clean; the
 //! analysis finds the usual mix of conflicts, shadowed and redundant rules in it.
 //! [`cases`] draws valid cases of any policy, [`case_json`] writes one as a JSON line.
+//! [`shapes`] writes the shapes real policies take at scale, one at a time: many
+//! exceptions to one rule, long chains, wide enums.
+
+pub mod shapes;
 
 use crate::model::{Case, FactType, Policy, Value};
 use std::fmt::Write;

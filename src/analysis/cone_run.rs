@@ -1,0 +1,446 @@
+//! The questions of `lint` asked of one cone: its circuit on its own solver, and the
+//! evaluator run on the cone alone for the cases tried before the solver.
+
+use super::AnalysisError;
+use super::candidates::{ConeEval, Sparse, minimize, restrict, support};
+use super::circuit::Circuit;
+use super::findings::Run;
+use super::index::Cone;
+use super::inputs::Inputs;
+use super::messages;
+use super::world::{ActionLits, Locals, Overrides, World, encode_action, encode_world};
+use crate::eval::{Verdict, evaluate};
+use crate::model::{ActionId, Case, FactId, Modality, RuleId};
+use rustsat::solvers::SolveIncremental;
+use rustsat::types::Lit;
+
+/// One target's cone on its solver.
+pub(super) struct ConeRun<'r, 'p, 'c, S> {
+    run: &'r mut Run<'p>,
+    cone: &'c Cone,
+    locals: &'c mut Locals,
+    inputs: &'c mut Inputs,
+    circuit: Circuit<S>,
+    world: World,
+    eval: ConeEval<'p>,
+}
+
+impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
+    /// Encodes the cone.
+    pub fn new(
+        run: &'r mut Run<'p>,
+        cone: &'c Cone,
+        locals: &'c mut Locals,
+        inputs: &'c mut Inputs,
+    ) -> Self {
+        let policy = run.policy;
+        locals.enter(cone);
+        inputs.clear();
+        let mut circuit = Circuit::new();
+        inputs.encode(&mut circuit, policy, &run.index, &cone.facts);
+        let world = encode_world(&mut circuit, policy, &run.index, cone, locals, inputs);
+        let eval = ConeEval::new(policy, cone, &run.evaluator);
+        ConeRun {
+            run,
+            cone,
+            locals,
+            inputs,
+            circuit,
+            world,
+            eval,
+        }
+    }
+
+    /// Clears the index maps for the next cone.
+    pub fn leave(self) {
+        self.locals.leave(self.cone);
+    }
+
+    /// Steps 3 to 6 for an action of the cone.
+    pub fn action(
+        &mut self,
+        a: ActionId,
+        overrides: &Overrides,
+        without: Option<RuleId>,
+    ) -> ActionLits {
+        let policy = self.run.policy;
+        encode_action(
+            &mut self.circuit,
+            policy,
+            &self.run.index,
+            overrides,
+            a,
+            &self.world,
+            self.locals,
+            without,
+        )
+    }
+
+    fn fires(&self, r: RuleId) -> Lit {
+        self.world.fires(self.locals, r)
+    }
+
+    /// Solves; a model is noted for every rule of the cone.
+    fn sat(&mut self, assumptions: &[Lit]) -> Result<bool, AnalysisError> {
+        let sat = self.circuit.sat(assumptions)?;
+        if sat {
+            self.note_model();
+        }
+        Ok(sat)
+    }
+
+    /// Which rules fire in the last model, and for each one seen firing for the first time
+    /// its minimal case.
+    fn note_model(&mut self) {
+        let policy = self.run.policy;
+        for &r in &self.cone.rules {
+            if !self.circuit.value(self.world.fires(self.locals, r)) {
+                self.run.known.quiet[r] = true;
+                continue;
+            }
+            self.run.known.fires[r] = Some(true);
+            if self.run.known.minimal[r].is_none() {
+                let facts = support(policy, &self.run.index, r, &mut self.run.support);
+                let (inputs, circuit) = (&*self.inputs, &self.circuit);
+                let minimal = restrict(policy, &facts, |f| {
+                    inputs
+                        .model_value(circuit, f)
+                        .unwrap_or(crate::model::Value::Bool(false))
+                });
+                self.run.known.minimal[r] = Some(minimal);
+            }
+        }
+    }
+
+    /// The last model, on the cone's input facts.
+    fn model(&self) -> Sparse {
+        let policy = self.run.policy;
+        restrict(policy, self.inputs.facts(), |f| {
+            self.inputs
+                .model_value(&self.circuit, f)
+                .unwrap_or(crate::model::Value::Bool(false))
+        })
+    }
+
+    /// A whole case from a sparse one, checked by the full evaluator with `check`: a witness
+    /// that does not reproduce its finding is a bug, never a report.
+    fn checked(
+        &mut self,
+        what: &str,
+        sparse: &Sparse,
+        check: impl Fn(&crate::eval::Outcome) -> bool,
+    ) -> Result<Case, AnalysisError> {
+        let policy = self.run.policy;
+        let case = self.eval.case(&[sparse]);
+        if check(&evaluate(policy, &case)) {
+            Ok(case)
+        } else {
+            Err(AnalysisError(format!(
+                "internal error: the witness for {what} does not reproduce it: {}",
+                policy.case_text("witness", &case, &[])
+            )))
+        }
+    }
+
+    /// `never-fires` and `always-fires` for the rules of the cone not yet settled.
+    pub fn rules(&mut self) -> Result<(), AnalysisError> {
+        let policy = self.run.policy;
+        for &r in &self.cone.rules {
+            let fire = self.fires(r);
+            if self.run.known.fires[r].is_none() {
+                let fires = self.sat(&[fire])?;
+                self.run.known.fires[r] = Some(fires);
+                if !fires {
+                    self.run.out.push(messages::never_fires(policy, r));
+                }
+            }
+            if self.run.known.fires[r] == Some(true) && !self.run.known.always_done[r] {
+                self.run.known.always_done[r] = true;
+                if messages::conditional(policy, r)
+                    && !self.run.known.quiet[r]
+                    && !self.sat(&[!fire])?
+                {
+                    self.run.out.push(messages::always_fires(policy, r));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every pair of rules whose contradicting conclusions on `a` can both remain.
+    pub fn conflicts(&mut self, a: ActionId, enc: &ActionLits) -> Result<(), AnalysisError> {
+        let policy = self.run.policy;
+        let mut rules: Vec<RuleId> = enc
+            .kept
+            .iter()
+            .map(|x| x.0)
+            .filter(|&r| self.run.known.fires[r] == Some(true))
+            .collect();
+        rules.dedup();
+        // Per rule: the literal that one of its conclusions remains, and whether it forbids.
+        let sides: Vec<(RuleId, Lit, bool)> = rules
+            .iter()
+            .map(|&r| {
+                let lits: Vec<Lit> = enc.kept.iter().filter(|x| x.0 == r).map(|x| x.2).collect();
+                let forbids = enc
+                    .kept
+                    .iter()
+                    .any(|x| x.0 == r && x.1 == Modality::MustNot);
+                (r, self.circuit.or(&lits), forbids)
+            })
+            .collect();
+        if !sides.iter().any(|s| s.2) || sides.iter().all(|s| s.2) {
+            return Ok(());
+        }
+        for i in 0..sides.len() {
+            for j in i + 1..sides.len() {
+                let (r1, l1, forbids1) = sides[i];
+                let (r2, l2, forbids2) = sides[j];
+                if forbids1 == forbids2 || policy.overrides(r1, r2) || policy.overrides(r2, r1) {
+                    continue;
+                }
+                let Some(mut case) = self.conflict_case(a, r1, r2, l1, l2)? else {
+                    continue;
+                };
+                let eval = &self.eval;
+                let evaluator = &mut self.run.evaluator;
+                minimize(&mut case, |c| {
+                    eval.run(evaluator, &[c]);
+                    eval.conflicts(evaluator, a, r1, r2)
+                });
+                let name = &policy.action(a).name;
+                let (x, y) = (r1 as u32, r2 as u32);
+                let full = self.checked(&format!("the conflict on `{name}`"), &case, |o| {
+                    let v = &o.verdicts[a];
+                    v.verdict == Verdict::Conflict
+                        && v.by.contains(&(x as usize))
+                        && v.by.contains(&(y as usize))
+                })?;
+                let witness = self.run.witnesses.of(policy, &case);
+                let d = messages::conflict(policy, a, r1, r2, &full, witness);
+                self.run.out.push(d);
+            }
+        }
+        Ok(())
+    }
+
+    /// A case where both rules' contradicting conclusions on `a` remain: their smallest
+    /// firing cases merged, if the evaluator confirms it, else the solver's.
+    fn conflict_case(
+        &mut self,
+        a: ActionId,
+        r1: RuleId,
+        r2: RuleId,
+        l1: Lit,
+        l2: Lit,
+    ) -> Result<Option<Sparse>, AnalysisError> {
+        let known = &self.run.known;
+        if let (Some(m1), Some(m2)) = (&known.minimal[r1], &known.minimal[r2]) {
+            self.eval.run(&mut self.run.evaluator, &[m1, m2]);
+            if self.eval.conflicts(&mut self.run.evaluator, a, r1, r2) {
+                let mut merged = m1.clone();
+                merged.retain(|(f, _)| m2.iter().all(|(g, _)| g != f));
+                merged.extend(m2.iter().copied());
+                merged.sort_unstable_by_key(|x| x.0);
+                return Ok(Some(merged));
+            }
+        }
+        if self.sat(&[l1, l2])? {
+            Ok(Some(self.model()))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Whether each rule concluding on `a` keeps a conclusion on it in some case where it
+    /// fires; for those that do not, the rules that remove theirs.
+    pub fn shadowed(
+        &mut self,
+        a: ActionId,
+        seeds: &[RuleId],
+        enc: &ActionLits,
+    ) -> Result<(), AnalysisError> {
+        let policy = self.run.policy;
+        for &r in seeds {
+            let known = &self.run.known;
+            if known.fires[r] != Some(true) || self.run.index.derives[r] || known.takes_effect[r] {
+                continue;
+            }
+            if let Some(m) = &known.minimal[r] {
+                self.eval.run(&mut self.run.evaluator, &[m]);
+                let (_, by) = self.run.evaluator.decide_alone(a);
+                if by.contains(&(r as u32)) {
+                    self.run.known.takes_effect[r] = true;
+                    continue;
+                }
+            }
+            let kept: Vec<Lit> = enc.kept.iter().filter(|x| x.0 == r).map(|x| x.2).collect();
+            let any = self.circuit.or(&kept);
+            let fire = self.fires(r);
+            if self.sat(&[fire, any])? {
+                // The model shows every rule whose conclusion it keeps taking effect.
+                for x in &enc.kept {
+                    if self.circuit.value(x.2) {
+                        self.run.known.takes_effect[x.0] = true;
+                    }
+                }
+                continue;
+            }
+            self.removers(r, enc)?;
+            let last = self.run.index.actions_of[r].last() == Some(&a);
+            if !last || self.run.known.takes_effect[r] {
+                continue;
+            }
+            // Shadowed on every action it concludes on.
+            self.run.known.shadowed[r] = true;
+            let case = match self.run.known.minimal[r].clone() {
+                Some(m) => m,
+                None => {
+                    self.sat(&[fire])?;
+                    self.model()
+                }
+            };
+            let n = policy.actions().len();
+            let full = self.checked(
+                &format!("shadowed rule `{}`", policy.rule(r).id),
+                &case,
+                |o| o.fired[r] && (0..n).all(|a| !o.verdicts[a].by.contains(&r)),
+            )?;
+            let mut removers = std::mem::take(&mut self.run.known.removers[r]);
+            removers.sort_unstable();
+            removers.dedup();
+            let witness = self.run.witnesses.of(policy, &case);
+            let d = messages::shadowed(policy, r, &removers, &full, witness);
+            self.run.out.push(d);
+        }
+        Ok(())
+    }
+
+    /// The rules that remove `r`'s conclusions on this action in some case where it fires: a
+    /// rule that overrides it and concludes on the action (step 4), or a requirement whose
+    /// conclusion remains after step 4 while a permission of `r` does too (step 5).
+    fn removers(&mut self, r: RuleId, enc: &ActionLits) -> Result<(), AnalysisError> {
+        let policy = self.run.policy;
+        let fire = self.fires(r);
+        let mine: Vec<usize> = (0..enc.kept.len())
+            .filter(|&i| enc.kept[i].0 == r)
+            .collect();
+        for (i, &(w, _, _)) in enc.kept.iter().enumerate() {
+            if w == r || self.run.known.removers[r].contains(&w) {
+                continue;
+            }
+            let removes = if policy.overrides(w, r) {
+                let wf = self.fires(w);
+                self.sat(&[fire, wf])?
+            } else if policy.rule(w).is_requirement() {
+                let mut hit = false;
+                for &j in mine.iter().filter(|&&j| enc.kept[j].1 == Modality::May) {
+                    if self.sat(&[fire, enc.kept4[i], enc.kept4[j]])? {
+                        hit = true;
+                        break;
+                    }
+                }
+                hit
+            } else {
+                false
+            };
+            if removes {
+                self.run.known.removers[r].push(w);
+            }
+        }
+        Ok(())
+    }
+
+    /// For each rule concluding on `a` not yet known to matter: do its conclusions on `a`
+    /// change `a`'s verdict in some case (everything else as it is)?
+    pub fn redundant_on(
+        &mut self,
+        a: ActionId,
+        seeds: &[RuleId],
+        overrides: &Overrides,
+        enc: &ActionLits,
+    ) -> Result<(), AnalysisError> {
+        for &r in seeds {
+            let known = &self.run.known;
+            if known.fires[r] != Some(true) || known.matters[r] || known.shadowed[r] {
+                continue;
+            }
+            if self.changes_in_candidates(a, r) {
+                self.run.known.matters[r] = true;
+                continue;
+            }
+            self.circuit.open_scope();
+            let without = self.action(a, overrides, Some(r));
+            let diffs: Vec<Lit> = (0..5)
+                .map(|v| self.circuit.xor(enc.verdict[v], without.verdict[v]))
+                .collect();
+            let any = self.circuit.or(&diffs);
+            let fire = self.fires(r);
+            let matters = self.sat(&[fire, any]);
+            self.circuit.close_scope();
+            if matters? {
+                self.run.known.matters[r] = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether leaving out `r`'s conclusions on `a` changes the verdict in its smallest
+    /// firing case, or in that case merged with the smallest firing case of a rule it
+    /// overrides directly.
+    fn changes_in_candidates(&mut self, a: ActionId, r: RuleId) -> bool {
+        let policy = self.run.policy;
+        let known = &self.run.known;
+        let Some(mine) = &known.minimal[r] else {
+            return false;
+        };
+        self.eval.run(&mut self.run.evaluator, &[mine]);
+        if self.eval.changes_without(&mut self.run.evaluator, a, r) {
+            return true;
+        }
+        for &q in &policy.rule(r).overrides {
+            if let Some(theirs) = &known.minimal[q] {
+                self.eval.run(&mut self.run.evaluator, &[theirs, mine]);
+                if self.eval.changes_without(&mut self.run.evaluator, a, r) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// For each rule deriving `f` not yet known to matter: is it, in some case, the only
+    /// rule deriving `f` that fires (so that deleting it makes `f` false)?
+    pub fn derivations(&mut self, f: FactId) -> Result<(), AnalysisError> {
+        let concluders = self.run.index.concluders[f].clone();
+        for &r in &concluders {
+            let known = &self.run.known;
+            if known.fires[r] != Some(true) || known.matters[r] {
+                continue;
+            }
+            if concluders.len() == 1 {
+                self.run.known.matters[r] = true;
+                continue;
+            }
+            if let Some(m) = &known.minimal[r] {
+                self.eval.run(&mut self.run.evaluator, &[m]);
+                let evaluator = &self.run.evaluator;
+                if concluders.iter().all(|&q| evaluator.fired(q) == (q == r)) {
+                    self.run.known.matters[r] = true;
+                    continue;
+                }
+            }
+            let mut assumptions = vec![self.fires(r)];
+            assumptions.extend(
+                concluders
+                    .iter()
+                    .filter(|&&q| q != r)
+                    .map(|&q| !self.fires(q)),
+            );
+            if self.sat(&assumptions)? {
+                self.run.known.matters[r] = true;
+            }
+        }
+        Ok(())
+    }
+}
