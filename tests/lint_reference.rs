@@ -961,15 +961,27 @@ fn check_full(spec: &Spec, witness: &[(String, Literal)]) -> Result<(), String> 
 /// Findings seen over a run, per code, to show the generator reaches each.
 static SEEN: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
 
-/// Compares the linter with the reference on one policy; returns the linter's findings.
+/// A way to run the linter.
+type Lint = fn(&Policy) -> Result<Vec<Diagnostic>, deontic::analysis::AnalysisError>;
+
+/// Compares the linter with the reference on one policy, both with the candidate cases it
+/// tries before the solver and with the solver alone; returns the linter's findings.
 fn check(spec: &Spec) -> Result<Vec<Diagnostic>, TestCaseError> {
+    let solver_only = check_with(spec, deontic::analysis::lint_solver_only)?;
+    let diags = check_with(spec, deontic::analysis::lint)?;
+    prop_assert_eq!(solver_only.len(), diags.len());
+    Ok(diags)
+}
+
+/// Compares one way of linting with the reference on one policy.
+fn check_with(spec: &Spec, lint: Lint) -> Result<Vec<Diagnostic>, TestCaseError> {
     let (text, ids) = spec.render(None);
     let policy = Policy::parse("gen.policy", text.clone())
         .map_err(|e| TestCaseError::fail(format!("does not parse: {e:?}\n{text}")))?;
     let crate_ids: Vec<&str> = policy.rules().iter().map(|r| r.id.as_str()).collect();
     prop_assert_eq!(&crate_ids, &ids, "rule ids\n{}", text);
-    let diags = deontic::analysis::lint(&policy)
-        .map_err(|e| TestCaseError::fail(format!("lint failed: {e}\n{text}")))?;
+    let diags =
+        lint(&policy).map_err(|e| TestCaseError::fail(format!("lint failed: {e}\n{text}")))?;
     let over = spec.closure();
     let cases = all_cases(&spec.input_facts());
     let mut worlds = Vec::with_capacity(cases.len());

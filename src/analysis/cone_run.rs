@@ -8,8 +8,9 @@ use super::findings::Run;
 use super::index::Cone;
 use super::inputs::Inputs;
 use super::messages;
+use super::removal::Removal;
 use super::world::{ActionLits, Locals, Overrides, World, encode_action, encode_world};
-use crate::eval::{Verdict, evaluate};
+use crate::eval::{Evaluator, Verdict};
 use crate::model::{ActionId, Case, FactId, Modality, RuleId};
 use rustsat::solvers::SolveIncremental;
 use rustsat::types::Lit;
@@ -57,12 +58,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
     }
 
     /// Steps 3 to 6 for an action of the cone.
-    pub fn action(
-        &mut self,
-        a: ActionId,
-        overrides: &Overrides,
-        without: Option<RuleId>,
-    ) -> ActionLits {
+    pub fn action(&mut self, a: ActionId, overrides: &Overrides) -> ActionLits {
         let policy = self.run.policy;
         encode_action(
             &mut self.circuit,
@@ -72,7 +68,6 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
             a,
             &self.world,
             self.locals,
-            without,
         )
     }
 
@@ -99,7 +94,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
                 continue;
             }
             self.run.known.fires[r] = Some(true);
-            if self.run.known.minimal[r].is_none() {
+            if self.run.candidates && self.run.known.minimal[r].is_none() {
                 let facts = support(policy, &self.run.index, r, &mut self.run.support);
                 let (inputs, circuit) = (&*self.inputs, &self.circuit);
                 let minimal = restrict(policy, &facts, |f| {
@@ -128,11 +123,12 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         &mut self,
         what: &str,
         sparse: &Sparse,
-        check: impl Fn(&crate::eval::Outcome) -> bool,
+        check: impl Fn(&Evaluator) -> bool,
     ) -> Result<Case, AnalysisError> {
         let policy = self.run.policy;
         let case = self.eval.case(&[sparse]);
-        if check(&evaluate(policy, &case)) {
+        self.run.evaluator.evaluate(&case);
+        if check(&self.run.evaluator) {
             Ok(case)
         } else {
             Err(AnalysisError(format!(
@@ -199,22 +195,15 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
                 if forbids1 == forbids2 || policy.overrides(r1, r2) || policy.overrides(r2, r1) {
                     continue;
                 }
-                let Some(mut case) = self.conflict_case(a, r1, r2, l1, l2)? else {
+                let Some(case) = self.conflict_case(a, r1, r2, l1, l2)? else {
                     continue;
                 };
-                let eval = &self.eval;
-                let evaluator = &mut self.run.evaluator;
-                minimize(&mut case, |c| {
-                    eval.run(evaluator, &[c]);
-                    eval.conflicts(evaluator, a, r1, r2)
-                });
                 let name = &policy.action(a).name;
                 let (x, y) = (r1 as u32, r2 as u32);
-                let full = self.checked(&format!("the conflict on `{name}`"), &case, |o| {
-                    let v = &o.verdicts[a];
-                    v.verdict == Verdict::Conflict
-                        && v.by.contains(&(x as usize))
-                        && v.by.contains(&(y as usize))
+                let full = self.checked(&format!("the conflict on `{name}`"), &case, |ev| {
+                    ev.verdict(a) == Verdict::Conflict
+                        && ev.by(a).contains(&x)
+                        && ev.by(a).contains(&y)
                 })?;
                 let witness = self.run.witnesses.of(policy, &case);
                 let d = messages::conflict(policy, a, r1, r2, &full, witness);
@@ -245,11 +234,16 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
                 return Ok(Some(merged));
             }
         }
-        if self.sat(&[l1, l2])? {
-            Ok(Some(self.model()))
-        } else {
-            Ok(None)
+        if !self.sat(&[l1, l2])? {
+            return Ok(None);
         }
+        let mut case = self.model();
+        let (eval, evaluator) = (&self.eval, &mut self.run.evaluator);
+        minimize(&mut case, |c| {
+            eval.run(evaluator, &[c]);
+            eval.conflicts(evaluator, a, r1, r2)
+        });
+        Ok(Some(case))
     }
 
     /// Whether each rule concluding on `a` keeps a conclusion on it in some case where it
@@ -304,7 +298,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
             let full = self.checked(
                 &format!("shadowed rule `{}`", policy.rule(r).id),
                 &case,
-                |o| o.fired[r] && (0..n).all(|a| !o.verdicts[a].by.contains(&r)),
+                |ev| ev.fired(r) && (0..n).all(|a| !ev.by(a).contains(&(r as u32))),
             )?;
             let mut removers = std::mem::take(&mut self.run.known.removers[r]);
             removers.sort_unstable();
@@ -360,6 +354,8 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         overrides: &Overrides,
         enc: &ActionLits,
     ) -> Result<(), AnalysisError> {
+        let policy = self.run.policy;
+        let mut removal = None;
         for &r in seeds {
             let known = &self.run.known;
             if known.fires[r] != Some(true) || known.matters[r] || known.shadowed[r] {
@@ -369,10 +365,12 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
                 self.run.known.matters[r] = true;
                 continue;
             }
+            let removal = removal
+                .get_or_insert_with(|| Removal::new(&mut self.circuit, policy, enc, overrides));
             self.circuit.open_scope();
-            let without = self.action(a, overrides, Some(r));
+            let without = removal.verdict_without(&mut self.circuit, policy, overrides, enc, a, r);
             let diffs: Vec<Lit> = (0..5)
-                .map(|v| self.circuit.xor(enc.verdict[v], without.verdict[v]))
+                .map(|v| self.circuit.xor(enc.verdict[v], without[v]))
                 .collect();
             let any = self.circuit.or(&diffs);
             let fire = self.fires(r);

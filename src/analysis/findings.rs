@@ -63,6 +63,9 @@ pub(super) struct Run<'p> {
     pub evaluator: Evaluator<'p>,
     pub support: SupportMarks,
     pub witnesses: Witnesses,
+    /// Whether to try candidate cases before the solver (off only to test the solver's
+    /// answers alone).
+    pub candidates: bool,
 }
 
 /// Witnesses of one policy: every input fact at its first value, shared.
@@ -105,6 +108,7 @@ impl Witnesses {
 
 pub(super) fn all<S: SolveIncremental + Default>(
     policy: &Policy,
+    candidates: bool,
 ) -> Result<Vec<Diagnostic>, AnalysisError> {
     let n = policy.rules().len();
     let mut run = Run {
@@ -124,6 +128,7 @@ pub(super) fn all<S: SolveIncremental + Default>(
         evaluator: Evaluator::new(policy),
         support: SupportMarks::new(policy),
         witnesses: Witnesses::new(policy),
+        candidates,
     };
     messages::unused(policy, &mut run.out);
     let mut marks = Marks::new(policy);
@@ -139,7 +144,7 @@ pub(super) fn all<S: SolveIncremental + Default>(
         let overrides = Overrides::of(policy, &run.index, a);
         let mut cone_run = ConeRun::<S>::new(&mut run, &cone, &mut locals, &mut inputs);
         cone_run.rules()?;
-        let action = cone_run.action(a, &overrides, None);
+        let action = cone_run.action(a, &overrides);
         cone_run.conflicts(a, &action)?;
         cone_run.shadowed(a, &seeds, &action)?;
         cone_run.redundant_on(a, &seeds, &overrides, &action)?;

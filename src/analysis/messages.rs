@@ -12,6 +12,10 @@ pub fn never_fires(policy: &Policy, r: RuleId) -> Diagnostic {
     d
 }
 
+/// How many enum and integer facts at their first value a case block in a message lists
+/// before it sums them up in a comment.
+const SPARE: usize = 12;
+
 /// Whether `always-fires` applies to a rule: it has a condition, or is a requirement.
 pub fn conditional(policy: &Policy, r: RuleId) -> bool {
     match &policy.rule(r).kind {
@@ -57,10 +61,11 @@ pub fn conflict(
             .find(|c| matches!(c.target, Target::Action(x, _) if x == a))
             .map_or(policy.rule(r).name_span, |c| c.span)
     };
-    let block = policy.case_text(
+    let block = policy.case_text_brief(
         &format!("{id1} against {id2}"),
         case,
         &[(name.clone(), "conflict".into())],
+        SPARE,
     );
     let named = policy.rule(r1).named && policy.rule(r2).named;
     let fix = if named {
@@ -119,7 +124,7 @@ pub fn shadowed(
     for &w in removers {
         d = d.secondary(policy.rule(w).name_span, "removes them");
     }
-    let block = policy.case_text(&format!("{} fires", rule.id), case, &[]);
+    let block = policy.case_text_brief(&format!("{} fires", rule.id), case, &[], SPARE);
     d = d.help(format!(
         "it fires, for example, here, yet decides nothing:\n{}\ndelete the rule, or narrow the rules that remove it",
         indent(&block)

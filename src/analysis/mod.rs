@@ -10,6 +10,7 @@ mod findings;
 mod index;
 mod inputs;
 mod messages;
+mod removal;
 mod world;
 
 pub use directives::{Directive, directives};
@@ -31,7 +32,17 @@ pub fn lint(policy: &Policy) -> Result<Vec<Diagnostic>, AnalysisError> {
 pub fn lint_with<S: SolveIncremental + Default>(
     policy: &Policy,
 ) -> Result<Vec<Diagnostic>, AnalysisError> {
-    let found = findings::all::<S>(policy)?;
+    let found = findings::all::<S>(policy, true)?;
+    let mut out = directives::apply(policy, found);
+    out.sort_by_key(|d| (d.span().map(|s| s.start), d.code));
+    Ok(out)
+}
+
+/// [`lint`] without the candidate cases tried before the solver: every question goes to
+/// the solver. Slower; the findings are the same, which the tests check.
+#[doc(hidden)]
+pub fn lint_solver_only(policy: &Policy) -> Result<Vec<Diagnostic>, AnalysisError> {
+    let found = findings::all::<DefaultSolver>(policy, false)?;
     let mut out = directives::apply(policy, found);
     out.sort_by_key(|d| (d.span().map(|s| s.start), d.code));
     Ok(out)

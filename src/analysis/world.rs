@@ -203,6 +203,12 @@ pub struct ActionLits {
     /// Permitted, forbidden, required, undecided, conflict (the order of `Verdict::ALL`):
     /// exactly one holds.
     pub verdict: [Lit; 5],
+    /// Per rule of the action's [`Overrides`]: whether it fires.
+    pub fire: Vec<Lit>,
+    /// Per rule of the action's [`Overrides`]: whether some rule overriding it fires.
+    pub removed: Vec<Lit>,
+    /// Per rule of the action's [`Overrides`]: whether it or some rule overriding it fires.
+    pub reach: Vec<Lit>,
 }
 
 /// The override structure of one action, computed once and used by every encoding of it:
@@ -212,11 +218,13 @@ pub struct Overrides {
     /// The rules concluding on the action, once each, in source order.
     pub rules: Vec<RuleId>,
     /// Per rule of `rules`: the positions in `rules` of the rules that override it,
-    /// directly or transitively.
-    over: Vec<Vec<u32>>,
+    /// directly or transitively, those overridden by the most first.
+    pub over: Vec<Vec<u32>>,
+    /// Per rule of `rules`: the positions of the rules it overrides.
+    pub under: Vec<Vec<u32>>,
     /// The positions of `rules` in an order where every rule comes after those that
     /// override it.
-    order: Vec<u32>,
+    pub order: Vec<u32>,
 }
 
 impl Overrides {
@@ -227,7 +235,7 @@ impl Overrides {
         let winners: Vec<u32> = (0..rules.len() as u32)
             .filter(|&i| !policy.overridden_by(rules[i as usize]).is_empty())
             .collect();
-        let over: Vec<Vec<u32>> = rules
+        let mut over: Vec<Vec<u32>> = rules
             .iter()
             .map(|&q| {
                 if !policy.is_overridden(q) {
@@ -241,15 +249,61 @@ impl Overrides {
             })
             .collect();
         // Whoever overrides a rule is overridden by fewer rules than it: fewest first.
+        let height: Vec<usize> = over.iter().map(Vec::len).collect();
         let mut order: Vec<u32> = (0..rules.len() as u32).collect();
-        order.sort_by_key(|&i| over[i as usize].len());
-        Overrides { rules, over, order }
+        order.sort_by_key(|&i| height[i as usize]);
+        let mut under = vec![Vec::new(); rules.len()];
+        for (q, ws) in over.iter_mut().enumerate() {
+            ws.sort_by_key(|&w| std::cmp::Reverse(height[w as usize]));
+            for &w in ws.iter() {
+                under[w as usize].push(q as u32);
+            }
+        }
+        for qs in &mut under {
+            qs.sort_by_key(|&q| height[q as usize]);
+        }
+        Overrides {
+            rules,
+            over,
+            under,
+            order,
+        }
+    }
+
+    /// The position of a rule concluding on the action.
+    pub fn position(&self, r: RuleId) -> usize {
+        self.rules.binary_search(&r).unwrap_or(0)
+    }
+
+    /// The disjunction for step 4 of rule `i`: some rule overriding it fires, built from the
+    /// `reach` of a few of them (the lowest first, each standing for itself and everything
+    /// that overrides it). `covered` is scratch space of one entry per rule, and `stamp` a
+    /// value it holds nowhere yet.
+    pub fn removed<S: SolveIncremental + Default>(
+        &self,
+        circuit: &mut Circuit<S>,
+        i: usize,
+        reach: impl Fn(usize) -> Lit,
+        covered: &mut [u32],
+        stamp: u32,
+    ) -> Lit {
+        let mut terms = Vec::new();
+        for &w in &self.over[i] {
+            let w = w as usize;
+            if covered[w] == stamp {
+                continue;
+            }
+            covered[w] = stamp;
+            for &x in &self.over[w] {
+                covered[x as usize] = stamp;
+            }
+            terms.push(reach(w));
+        }
+        circuit.or(&terms)
     }
 }
 
-/// Steps 3 to 6 for action `a` in a world. With `without`, the rule's conclusions on the
-/// action are left out (its firing and derivations stay as they are).
-#[allow(clippy::too_many_arguments)]
+/// Steps 3 to 6 for action `a` in a world.
 pub fn encode_action<S: SolveIncremental + Default>(
     circuit: &mut Circuit<S>,
     policy: &Policy,
@@ -258,19 +312,12 @@ pub fn encode_action<S: SolveIncremental + Default>(
     a: ActionId,
     world: &World,
     locals: &Locals,
-    without: Option<RuleId>,
 ) -> ActionLits {
     let n = overrides.rules.len();
     let fire: Vec<Lit> = overrides
         .rules
         .iter()
-        .map(|&r| {
-            if Some(r) == without {
-                circuit.falsity()
-            } else {
-                world.fires(locals, r)
-            }
-        })
+        .map(|&r| world.fires(locals, r))
         .collect();
     // removed[i]: some rule that overrides rule i fires (step 4); reach[i]: rule i or some
     // rule that overrides it fires. Rules are visited with their overriders first.
@@ -279,35 +326,15 @@ pub fn encode_action<S: SolveIncremental + Default>(
     let mut covered = vec![u32::MAX; n];
     for &i in &overrides.order {
         let i = i as usize;
-        let over = &overrides.over[i];
-        if !over.is_empty() {
-            // Cover the overriders by a few of them: the lowest first, each standing for
-            // itself and everything that overrides it.
-            let mut by_height: Vec<u32> = over.clone();
-            by_height.sort_by_key(|&w| std::cmp::Reverse(overrides.over[w as usize].len()));
-            let mut terms = Vec::new();
-            for w in by_height {
-                let w = w as usize;
-                if covered[w] == i as u32 {
-                    continue;
-                }
-                covered[w] = i as u32;
-                for &x in &overrides.over[w] {
-                    covered[x as usize] = i as u32;
-                }
-                terms.push(reach[w]);
-            }
-            removed[i] = circuit.or(&terms);
+        if !overrides.over[i].is_empty() {
+            removed[i] = overrides.removed(circuit, i, |w| reach[w], &mut covered, i as u32);
         }
         reach[i] = circuit.or(&[fire[i], removed[i]]);
     }
-    let position = |r: RuleId| overrides.rules.binary_search(&r).unwrap_or(0);
+    let position = |r: RuleId| overrides.position(r);
     let mut kept4 = Vec::new();
     let mut on_a: Vec<(RuleId, Modality)> = Vec::new();
     for &(r, m) in &index.on_action[a] {
-        if Some(r) == without {
-            continue;
-        }
         let i = position(r);
         on_a.push((r, m));
         kept4.push(circuit.and(&[fire[i], !removed[i]]));
@@ -337,9 +364,26 @@ pub fn encode_action<S: SolveIncremental + Default>(
         has(circuit, Modality::May),
         has(circuit, Modality::Must),
     );
+    let default = policy.action(a).default;
+    ActionLits {
+        kept,
+        kept4,
+        verdict: verdict(circuit, default, [mn, may, must]),
+        fire,
+        removed,
+        reach,
+    }
+}
+
+/// The verdict literals from which modalities remain after step 5 (`must not`, `may`,
+/// `must`) and the action's default.
+pub fn verdict<S: SolveIncremental + Default>(
+    circuit: &mut Circuit<S>,
+    default: Option<DefaultVerdict>,
+    [mn, may, must]: [Lit; 3],
+) -> [Lit; 5] {
     let any = circuit.or(&[mn, may, must]);
     let allow = circuit.or(&[may, must]);
-    let default = policy.action(a).default;
     let is = |circuit: &Circuit<S>, d| circuit.constant(default == d);
     let conflict = circuit.and(&[mn, allow]);
     let required = circuit.and(&[!mn, must]);
@@ -350,9 +394,5 @@ pub fn encode_action<S: SolveIncremental + Default>(
     let f2 = circuit.and(&[!any, is(circuit, Some(DefaultVerdict::Forbidden))]);
     let forbidden = circuit.or(&[f1, f2]);
     let undecided = circuit.and(&[!any, is(circuit, None)]);
-    ActionLits {
-        kept,
-        kept4,
-        verdict: [permitted, forbidden, required, undecided, conflict],
-    }
+    [permitted, forbidden, required, undecided, conflict]
 }

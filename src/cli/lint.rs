@@ -51,7 +51,10 @@ pub(super) fn lint(
         .collect();
     let (errors, warnings) = report::counts(&reports);
     match format {
-        LintFormat::Json => writeln!(out, "{}", report::lint_json(&reports))?,
+        LintFormat::Json => {
+            report::write_lint_json(out, &reports)?;
+            writeln!(out)?;
+        }
         LintFormat::Sarif => writeln!(out, "{}", report::lint_sarif(&reports))?,
         LintFormat::Human => {
             for r in &reports {

@@ -3,7 +3,9 @@
 
 use crate::diagnostic::{Code, Diagnostic, Literal, Severity, Witness};
 use crate::source::Source;
+use serde::Serialize;
 use serde_json::{Map, Value as J, json};
+use std::io::{self, Write};
 
 /// One file's findings.
 pub struct FileReport<'a> {
@@ -37,57 +39,89 @@ pub fn counts(files: &[FileReport]) -> (usize, usize) {
     (errors, all.count() - errors)
 }
 
-fn diagnostic_json(d: &Diagnostic, source: &Source) -> J {
+/// One diagnostic as `lint --format json` writes it (fields in this order).
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    line: usize,
+    column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    rules: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    witness: Option<WitnessJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+/// A witness as a JSON object, every input fact in declaration order, written straight from
+/// its sparse form.
+struct WitnessJson<'a>(&'a Witness);
+
+impl Serialize for WitnessJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in self.0.iter() {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+fn diagnostic_json<'a>(d: &'a Diagnostic, source: &Source) -> DiagnosticJson<'a> {
     let (line, column) = d.span().map_or((1, 1), |s| source.line_col(s.start));
-    let mut m = Map::new();
-    m.insert("code".into(), d.code.as_str().into());
-    m.insert("severity".into(), d.severity.as_str().into());
-    m.insert("message".into(), d.message.clone().into());
-    m.insert("line".into(), line.into());
-    m.insert("column".into(), column.into());
-    if let Some(a) = &d.action {
-        m.insert("action".into(), a.clone().into());
+    DiagnosticJson {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        message: &d.message,
+        line,
+        column,
+        action: d.action.as_deref(),
+        rules: &d.rules,
+        name: d.name.as_deref(),
+        witness: d.witness.as_ref().map(WitnessJson),
+        help: d.help.as_deref(),
     }
-    if !d.rules.is_empty() {
-        m.insert("rules".into(), d.rules.clone().into());
-    }
-    if let Some(n) = &d.name {
-        m.insert("name".into(), n.clone().into());
-    }
-    if let Some(w) = &d.witness {
-        m.insert("witness".into(), witness(w));
-    }
-    if let Some(h) = &d.help {
-        m.insert("help".into(), h.clone().into());
-    }
-    J::Object(m)
 }
 
 /// The lint JSON document: `files` with their `diagnostics`, then a `summary`.
 pub fn lint_json(files: &[FileReport]) -> String {
+    let mut out = Vec::new();
+    // Writing to a vector cannot fail.
+    let _ = write_lint_json(&mut out, files);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`lint_json`], written as it is built: each diagnostic is written and dropped in turn,
+/// so a large policy's findings, each with a witness naming every input fact, never sit in
+/// memory as JSON.
+pub fn write_lint_json(out: &mut dyn Write, files: &[FileReport]) -> io::Result<()> {
     let (errors, warnings) = counts(files);
-    // Each diagnostic is written as soon as it is built: a large policy's findings, each with
-    // a witness naming every input fact, would take several times their text as JSON values.
-    let mut out = String::from("{\"files\":[");
+    out.write_all(b"{\"files\":[")?;
     for (i, f) in files.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.write_all(b",")?;
         }
-        out.push_str("{\"path\":");
-        out.push_str(&J::from(f.path).to_string());
-        out.push_str(",\"diagnostics\":[");
+        write!(out, "{{\"path\":{},\"diagnostics\":[", J::from(f.path))?;
         for (j, d) in f.diagnostics.iter().enumerate() {
             if j > 0 {
-                out.push(',');
+                out.write_all(b",")?;
             }
-            out.push_str(&diagnostic_json(d, f.source).to_string());
+            serde_json::to_writer(&mut *out, &diagnostic_json(d, f.source))?;
         }
-        out.push_str("]}");
+        out.write_all(b"]}")?;
     }
-    out.push_str("],\"summary\":");
-    out.push_str(&json!({"errors": errors, "warnings": warnings}).to_string());
-    out.push('}');
-    out
+    write!(
+        out,
+        "],\"summary\":{}}}",
+        json!({"errors": errors, "warnings": warnings})
+    )
 }
 
 /// SARIF 2.1.0: one run, every code as a rule, every finding a result with its locations.

@@ -12,5 +12,5 @@ pub use eval::{HumanLines, JsonLines, eval_human, eval_invalid_human, eval_json,
 pub use explain::{explain_human, explain_json};
 pub use graph::{graph_dot, graph_mermaid};
 pub use human::{Style, render_diagnostic, render_diagnostics};
-pub use lint::{FileReport, counts, lint_json, lint_sarif};
+pub use lint::{FileReport, counts, lint_json, lint_sarif, write_lint_json};
 pub use test::{Suite, SuiteCase, coverage_human, junit, miss_text};
