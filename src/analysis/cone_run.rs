@@ -84,27 +84,45 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         Ok(sat)
     }
 
-    /// Which rules fire in the last model, and for each one seen firing for the first time
-    /// its minimal case.
+    /// Which rules fire in the last model; the model is kept for the rules seen firing for
+    /// the first time.
     fn note_model(&mut self) {
-        let policy = self.run.policy;
+        let mut kept = None;
         for &r in &self.cone.rules {
             if !self.circuit.value(self.world.fires(self.locals, r)) {
                 self.run.known.quiet[r] = true;
                 continue;
             }
             self.run.known.fires[r] = Some(true);
-            if self.run.candidates && self.run.known.minimal[r].is_none() {
-                let facts = support(policy, &self.run.index, r, &mut self.run.support);
-                let (inputs, circuit) = (&*self.inputs, &self.circuit);
-                let minimal = restrict(policy, &facts, |f| {
-                    inputs
-                        .model_value(circuit, f)
-                        .unwrap_or(crate::model::Value::Bool(false))
+            if self.run.candidates && self.run.known.first_model[r].is_none() {
+                let id = *kept.get_or_insert_with(|| {
+                    let model = self.model();
+                    self.run.known.models.push(model);
+                    self.run.known.models.len() as u32 - 1
                 });
-                self.run.known.minimal[r] = Some(minimal);
+                self.run.known.first_model[r] = Some(id);
             }
         }
+    }
+
+    /// Makes rule `r`'s minimal case, if it has fired in a model: that model's values on its
+    /// support.
+    fn ensure_minimal(&mut self, r: RuleId) {
+        let known = &mut self.run.known;
+        if known.minimal[r].is_some() {
+            return;
+        }
+        let Some(id) = known.first_model[r] else {
+            return;
+        };
+        let facts = support(self.run.policy, &self.run.index, r, &mut self.run.support);
+        let model = &known.models[id as usize];
+        let minimal: Sparse = model
+            .iter()
+            .copied()
+            .filter(|(f, _)| facts.binary_search(f).is_ok())
+            .collect();
+        known.minimal[r] = Some(minimal);
     }
 
     /// The last model, on the cone's input facts.
@@ -223,6 +241,8 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         l1: Lit,
         l2: Lit,
     ) -> Result<Option<Sparse>, AnalysisError> {
+        self.ensure_minimal(r1);
+        self.ensure_minimal(r2);
         let known = &self.run.known;
         if let (Some(m1), Some(m2)) = (&known.minimal[r1], &known.minimal[r2]) {
             self.eval.run(&mut self.run.evaluator, &[m1, m2]);
@@ -260,7 +280,8 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
             if known.fires[r] != Some(true) || self.run.index.derives[r] || known.takes_effect[r] {
                 continue;
             }
-            if let Some(m) = &known.minimal[r] {
+            self.ensure_minimal(r);
+            if let Some(m) = &self.run.known.minimal[r] {
                 self.eval.run(&mut self.run.evaluator, &[m]);
                 let (_, by) = self.run.evaluator.decide_alone(a);
                 if by.contains(&(r as u32)) {
@@ -287,6 +308,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
             }
             // Shadowed on every action it concludes on.
             self.run.known.shadowed[r] = true;
+            self.ensure_minimal(r);
             let case = match self.run.known.minimal[r].clone() {
                 Some(m) => m,
                 None => {
@@ -388,6 +410,10 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
     /// overrides directly.
     fn changes_in_candidates(&mut self, a: ActionId, r: RuleId) -> bool {
         let policy = self.run.policy;
+        self.ensure_minimal(r);
+        for &q in &policy.rule(r).overrides {
+            self.ensure_minimal(q);
+        }
         let known = &self.run.known;
         let Some(mine) = &known.minimal[r] else {
             return false;
@@ -420,7 +446,8 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
                 self.run.known.matters[r] = true;
                 continue;
             }
-            if let Some(m) = &known.minimal[r] {
+            self.ensure_minimal(r);
+            if let Some(m) = &self.run.known.minimal[r] {
                 self.eval.run(&mut self.run.evaluator, &[m]);
                 let evaluator = &self.run.evaluator;
                 if concluders.iter().all(|&q| evaluator.fired(q) == (q == r)) {

@@ -50,8 +50,13 @@ pub(super) struct Known {
     pub shadowed: Vec<bool>,
     /// Deleting it changes some verdict or derived fact in some case.
     pub matters: Vec<bool>,
-    /// Its smallest firing case seen so far: a model's values on its support.
+    /// Its smallest firing case: the values on its support of the first model in which it
+    /// fired, made when first asked for.
     pub minimal: Vec<Option<Sparse>>,
+    /// The first model in which it fired, as an index into `models`.
+    pub first_model: Vec<Option<u32>>,
+    /// Models kept for the minimal cases still to make.
+    pub models: Vec<Sparse>,
 }
 
 /// The state of one `lint` run.
@@ -123,6 +128,8 @@ pub(super) fn all<S: SolveIncremental + Default>(
             shadowed: vec![false; n],
             matters: vec![false; n],
             minimal: vec![None; n],
+            first_model: vec![None; n],
+            models: Vec::new(),
         },
         out: Vec::new(),
         evaluator: Evaluator::new(policy),

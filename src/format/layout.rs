@@ -377,11 +377,13 @@ impl<'a> Layout<'a> {
     /// The `given` and `expect` lines of a case block in source order, each with where it
     /// starts. Assignments belong to the `given` written before them.
     fn case_lines<'c>(&self, c: &'c CaseDecl) -> Vec<(usize, Line<'c>)> {
-        let givens: Vec<usize> = self
-            .lexed
-            .tokens
+        let tokens = &self.lexed.tokens;
+        let (from, to) = (
+            self.lexed.index_at(c.name.span.end + 1),
+            self.lexed.index_at(c.span.end),
+        );
+        let givens: Vec<usize> = tokens[from..to]
             .iter()
-            .filter(|t| t.span.start > c.name.span.end && t.span.end <= c.span.end)
             .filter(|t| &self.text[t.span.start..t.span.end] == "given")
             .map(|t| t.span.start)
             .collect();

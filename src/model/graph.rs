@@ -8,57 +8,39 @@ use crate::source::Span;
 use crate::syntax::ast;
 use std::collections::HashMap;
 
-/// The transitive `overrides` relation as a bit matrix: one row per rule that overrides
-/// something, one column per rule that something overrides. Rules outside the relation take
-/// no space, so a policy whose overrides are sparse pays for what it has; a chain of `n`
-/// rules costs `n * n / 8` bytes.
+/// The transitive `overrides` relation: per rule, the rules it overrides, directly or
+/// transitively, ascending. It costs what it holds, and [`MAX_OVERRIDE_PAIRS`] bounds that.
 #[derive(Clone, Debug, Default)]
 pub struct Closure {
-    /// Per rule: its row, or `NONE` when it overrides nothing.
-    row: Vec<u32>,
-    /// Per rule: its column, or `NONE` when nothing overrides it.
-    col: Vec<u32>,
-    /// The rule of each column, ascending.
-    cols: Vec<RuleId>,
-    /// Words per row.
-    words: usize,
-    bits: Vec<u64>,
+    /// Rule `r` overrides `targets[start[r]..start[r + 1]]`.
+    start: Vec<u32>,
+    targets: Vec<RuleId>,
+    /// Per rule: whether some rule overrides it.
+    overridden: Vec<bool>,
 }
 
-const NONE: u32 = u32::MAX;
+/// The most pairs (winner, loser) the transitive `overrides` relation may hold: a chain of
+/// about 2,800 exceptions, each overriding the one before. Beyond it every stage that reads
+/// the relation (the evaluator's masks, the analysis) would grow with its square.
+pub const MAX_OVERRIDE_PAIRS: usize = 4_000_000;
 
 impl Closure {
     /// Whether `winner` overrides `loser`, directly or transitively.
     pub fn overrides(&self, winner: RuleId, loser: RuleId) -> bool {
-        let (r, c) = (self.row[winner], self.col[loser]);
-        if r == NONE || c == NONE {
-            return false;
-        }
-        let i = r as usize * self.words + c as usize / 64;
-        self.bits[i] >> (c % 64) & 1 == 1
+        self.overridden_by(winner).binary_search(&loser).is_ok()
     }
 
     /// The rules `winner` overrides, directly or transitively, ascending.
-    pub fn overridden_by(&self, winner: RuleId) -> Vec<RuleId> {
-        let r = self.row[winner];
-        if r == NONE {
-            return Vec::new();
+    pub fn overridden_by(&self, winner: RuleId) -> &[RuleId] {
+        match (self.start.get(winner), self.start.get(winner + 1)) {
+            (Some(&a), Some(&b)) => &self.targets[a as usize..b as usize],
+            _ => &[],
         }
-        let row = &self.bits[r as usize * self.words..][..self.words];
-        let mut out = Vec::new();
-        for (w, &word) in row.iter().enumerate() {
-            let mut x = word;
-            while x != 0 {
-                out.push(self.cols[w * 64 + x.trailing_zeros() as usize]);
-                x &= x - 1;
-            }
-        }
-        out
     }
 
     /// Whether any rule overrides `loser`.
     pub fn is_overridden(&self, loser: RuleId) -> bool {
-        self.col[loser] != NONE
+        self.overridden.get(loser).copied().unwrap_or(false)
     }
 }
 
@@ -95,51 +77,54 @@ pub(super) fn check_overrides(
         }
         checker.error(d.help("an override says which rule wins; remove one `overrides` so that the order has no loop"));
     }
-    closure(&edges)
+    match closure(&edges) {
+        Ok(c) => c,
+        Err((r, _)) => {
+            checker.error(
+                Diagnostic::new(
+                    Code::OverrideCycle,
+                    "rules override each other too deeply: the `overrides` relation, taken \
+                     transitively, holds more than 4,000,000 pairs of rules",
+                )
+                .primary(rules[r].name_span, "the chain of exceptions goes past the limit here")
+                .help("let each exception override the rule it is an exception to, not the exception before it, or split the policy into several files"),
+            );
+            Closure::default()
+        }
+    }
 }
 
-/// Transitive closure by a depth-first walk from every rule that overrides something.
-fn closure(edges: &[Vec<RuleId>]) -> Closure {
+/// Transitive closure by a depth-first walk from every rule that overrides something; `Err`
+/// with the rule whose walk went past [`MAX_OVERRIDE_PAIRS`], and how many pairs it found.
+fn closure(edges: &[Vec<RuleId>]) -> Result<Closure, (RuleId, usize)> {
     let n = edges.len();
     let mut c = Closure {
-        row: vec![NONE; n],
-        col: vec![NONE; n],
-        ..Closure::default()
+        start: Vec::with_capacity(n + 1),
+        targets: Vec::new(),
+        overridden: vec![false; n],
     };
-    let mut rows = 0;
-    for (r, e) in edges.iter().enumerate() {
-        if !e.is_empty() {
-            c.row[r] = rows;
-            rows += 1;
-        }
-        for &q in e {
-            c.col[q] = 0;
-        }
-    }
-    for q in 0..n {
-        if c.col[q] == 0 {
-            c.col[q] = c.cols.len() as u32;
-            c.cols.push(q);
-        }
-    }
-    c.words = c.cols.len().div_ceil(64);
-    c.bits = vec![0; rows as usize * c.words];
     let mut seen = vec![usize::MAX; n];
     let mut stack = Vec::new();
-    for r in (0..n).filter(|&r| c.row[r] != NONE) {
-        let base = c.row[r] as usize * c.words;
-        stack.extend(edges[r].iter().copied());
+    for (r, e) in edges.iter().enumerate() {
+        c.start.push(c.targets.len() as u32);
+        let from = c.targets.len();
+        stack.extend(e.iter().copied());
         while let Some(q) = stack.pop() {
             if seen[q] == r {
                 continue;
             }
             seen[q] = r;
-            let col = c.col[q] as usize;
-            c.bits[base + col / 64] |= 1 << (col % 64);
+            c.overridden[q] = true;
+            c.targets.push(q);
+            if c.targets.len() > MAX_OVERRIDE_PAIRS {
+                return Err((r, c.targets.len()));
+            }
             stack.extend(edges[q].iter().copied());
         }
+        c.targets[from..].sort_unstable();
     }
-    c
+    c.start.push(c.targets.len() as u32);
+    Ok(c)
 }
 
 /// Reports `derivation-cycle`s and returns the derived facts in dependency order.
@@ -316,7 +301,7 @@ fn cycle_in(edges: &[Vec<usize>], comp: &[usize], c: usize, start: usize) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::{closure, cycles, topological};
+    use super::{MAX_OVERRIDE_PAIRS, closure, cycles, topological};
 
     #[test]
     fn finds_each_cycle_once() {
@@ -329,12 +314,22 @@ mod tests {
     fn closure_is_transitive_and_sparse() {
         // 0 -> 1 -> 2, 3 -> 2; 4 takes no part.
         let edges = vec![vec![1], vec![2], vec![], vec![2], vec![]];
-        let c = closure(&edges);
-        assert_eq!(c.overridden_by(0), vec![1, 2]);
-        assert_eq!(c.overridden_by(3), vec![2]);
+        let c = closure(&edges).unwrap();
+        assert_eq!(c.overridden_by(0), [1, 2]);
+        assert_eq!(c.overridden_by(3), [2]);
         assert!(c.overridden_by(4).is_empty() && c.overridden_by(2).is_empty());
         assert!(c.overrides(0, 2) && !c.overrides(2, 0) && !c.overrides(4, 2));
-        assert_eq!(c.bits.len(), 3, "three rows of one word");
+        assert_eq!(c.targets.len(), 4, "it holds its four pairs and nothing else");
+        assert!(c.is_overridden(2) && !c.is_overridden(0));
+    }
+
+    #[test]
+    fn a_chain_past_the_limit_stops_early() {
+        // 0 <- 1 <- 2 <- ...: rule r overrides r - 1.
+        let n = 5_000;
+        let edges: Vec<Vec<usize>> = (0..n).map(|r| if r == 0 { vec![] } else { vec![r - 1] }).collect();
+        let (r, found) = closure(&edges).unwrap_err();
+        assert!(found > MAX_OVERRIDE_PAIRS && r < n, "stopped at rule {r}");
     }
 
     #[test]

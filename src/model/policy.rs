@@ -119,7 +119,7 @@ impl Policy {
     }
 
     /// The rules `r` overrides, directly or transitively, sorted.
-    pub fn overridden_by(&self, r: RuleId) -> Vec<RuleId> {
+    pub fn overridden_by(&self, r: RuleId) -> &[RuleId] {
         self.overrides_all.overridden_by(r)
     }
 

@@ -75,6 +75,8 @@ fn edges(p: &Policy) -> Vec<Edge> {
                 });
             }
         }
+        // A rule's own edges only can repeat (`may x, must x` draws one edge per modality).
+        let own = out.len();
         for c in &rule.conclusions {
             let (to, kind) = match c.target {
                 Target::Fact(f) => (Node::Fact(f), EdgeKind::Derives),
@@ -88,7 +90,7 @@ fn edges(p: &Policy) -> Vec<Edge> {
                 to,
                 kind,
             };
-            if !out.contains(&e) {
+            if !out[own..].contains(&e) {
                 out.push(e);
             }
         }
