@@ -379,7 +379,7 @@ fn eval_stdin_invalid_first_line_does_not_stop_the_rest() {
     assert_eq!(
         lines(&r.stdout),
         [
-            r##"{"case":"#1","error":"fact `a` is of type `bool`, but was given `1`"}"##,
+            r##"{"case":"#1","error":"fact `a` is of type `bool`, but was given the number `1`"}"##,
             &CONFLICTS_JSON[3].replace("#4", "#2"),
         ]
     );

@@ -4,9 +4,9 @@
 use super::EvalFormat;
 use super::common::{NO_CASES, Status, load_one, open_cases};
 use crate::eval::{evaluate, stream};
-use crate::model::{self, Case, CaseError, Layout};
+use crate::model::{self, ArrayLines, Case, CaseError, Layout};
 use crate::report::{self, HumanLines, JsonLines};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// Evaluates the cases of one policy.
@@ -62,17 +62,14 @@ pub(super) fn eval(
             Layout::Document(text) => {
                 model::read_document(&policy, &text, |n, case| emit(&format!("#{n}"), case, out))?;
             }
-            // JSON Lines: evaluated on every core, in bounded memory, in input order.
+            // JSON Lines and arrays of cases: evaluated on every core, in bounded memory, in
+            // input order.
             Layout::Lines { first, mut rest } => {
-                streamed_invalid = match format {
-                    EvalFormat::Json => {
-                        let writer = JsonLines::new(&policy);
-                        stream::eval_lines(&policy, first, &mut rest, &writer, out)?
-                    }
-                    EvalFormat::Human => {
-                        stream::eval_lines(&policy, first, &mut rest, &HumanLines, out)?
-                    }
-                };
+                streamed_invalid = eval_stream(&policy, first, &mut rest, format, out)?;
+            }
+            Layout::Array { first, rest } => {
+                let mut lines = ArrayLines::new(io::Cursor::new(first).chain(rest));
+                streamed_invalid = eval_stream(&policy, Vec::new(), &mut lines, format, out)?;
             }
         }
     } else if !given.is_empty() {
@@ -97,4 +94,21 @@ pub(super) fn eval(
     } else {
         Status::Ok
     })
+}
+
+/// Cases one per line, evaluated on every core, written in the chosen format.
+fn eval_stream(
+    policy: &crate::model::Policy,
+    first: Vec<u8>,
+    rest: &mut dyn Read,
+    format: EvalFormat,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    match format {
+        EvalFormat::Json => {
+            let writer = JsonLines::new(policy);
+            stream::eval_lines(policy, first, rest, &writer, out)
+        }
+        EvalFormat::Human => stream::eval_lines(policy, first, rest, &HumanLines, out),
+    }
 }

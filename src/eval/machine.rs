@@ -31,21 +31,63 @@ pub struct Evaluator<'p> {
     by_end: Vec<u32>,
 }
 
+/// An evaluator's buffers without the policy they were sized for, to be used again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Buffers {
+    bits: Vec<u64>,
+    values: Vec<i64>,
+    fired: Vec<u64>,
+    kept: Vec<u64>,
+    removed: Vec<u64>,
+    verdicts: Vec<Verdict>,
+    by: Vec<u32>,
+    by_end: Vec<u32>,
+}
+
+fn sized<T: Clone>(mut v: Vec<T>, len: usize, fill: T) -> Vec<T> {
+    v.clear();
+    v.resize(len, fill);
+    v
+}
+
 impl<'p> Evaluator<'p> {
     /// An evaluator for `policy`, its buffers sized once.
     pub fn new(policy: &'p Policy) -> Self {
+        Evaluator::reusing(policy, Buffers::default())
+    }
+
+    /// An evaluator for `policy` in buffers that served another evaluator.
+    pub(crate) fn reusing(policy: &'p Policy, b: Buffers) -> Self {
         let prog = policy.program();
+        let (actions, rules) = (policy.actions().len(), policy.rules().len());
+        let mut by = b.by;
+        by.clear();
+        by.reserve(rules);
         Evaluator {
             policy,
             prog,
-            bits: vec![0; prog.bits.div_ceil(64)],
-            values: vec![0; prog.values],
-            fired: vec![0; policy.rules().len().div_ceil(64)],
-            kept: vec![0; prog.max_words],
-            removed: vec![0; prog.max_words],
-            verdicts: vec![Verdict::Undecided; policy.actions().len()],
-            by: Vec::with_capacity(policy.rules().len()),
-            by_end: vec![0; policy.actions().len()],
+            bits: sized(b.bits, prog.bits.div_ceil(64), 0),
+            values: sized(b.values, prog.values, 0),
+            fired: sized(b.fired, rules.div_ceil(64), 0),
+            kept: sized(b.kept, prog.max_words, 0),
+            removed: sized(b.removed, prog.max_words, 0),
+            verdicts: sized(b.verdicts, actions, Verdict::Undecided),
+            by,
+            by_end: sized(b.by_end, actions, 0),
+        }
+    }
+
+    /// Gives back the buffers, for [`reusing`](Self::reusing).
+    pub(crate) fn into_buffers(self) -> Buffers {
+        Buffers {
+            bits: self.bits,
+            values: self.values,
+            fired: self.fired,
+            kept: self.kept,
+            removed: self.removed,
+            verdicts: self.verdicts,
+            by: self.by,
+            by_end: self.by_end,
         }
     }
 
@@ -380,16 +422,30 @@ impl<'p> Evaluator<'p> {
     /// Everything decided about the last case, as an [`Outcome`].
     pub fn outcome(&self) -> Outcome<'p> {
         let p = self.policy;
+        let (mut values, mut fired, mut verdicts) = super::pool::outcome_vectors();
+        values.extend((0..p.facts().len()).map(|f| self.value(f)));
+        fired.extend((0..p.rules().len()).map(|r| self.fired(r)));
+        let actions = p.actions().len();
+        verdicts.truncate(actions);
+        for a in 0..actions {
+            let by = self.by(a).iter().map(|&r| r as RuleId);
+            match verdicts.get_mut(a) {
+                Some(v) => {
+                    v.verdict = self.verdicts[a];
+                    v.by.clear();
+                    v.by.extend(by);
+                }
+                None => verdicts.push(ActionVerdict {
+                    verdict: self.verdicts[a],
+                    by: by.collect(),
+                }),
+            }
+        }
         Outcome {
             policy: p,
-            values: (0..p.facts().len()).map(|f| self.value(f)).collect(),
-            fired: (0..p.rules().len()).map(|r| self.fired(r)).collect(),
-            verdicts: (0..p.actions().len())
-                .map(|a| ActionVerdict {
-                    verdict: self.verdicts[a],
-                    by: self.by(a).iter().map(|&r| r as RuleId).collect(),
-                })
-                .collect(),
+            values,
+            fired,
+            verdicts,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod fast_json;
 mod machine;
+mod pool;
 pub mod stream;
 pub mod trace;
 
@@ -88,11 +89,25 @@ impl<'p> Outcome<'p> {
     }
 }
 
-/// Evaluates a case. For many cases, an [`Evaluator`] reuses its buffers.
+/// Evaluates a case. The buffers of the evaluation and of the outcome are kept by the
+/// thread and used again (an outcome gives its own back when dropped), so evaluating case
+/// after case allocates nothing; an [`Evaluator`] is faster still.
 pub fn evaluate<'p>(policy: &'p Policy, case: &Case) -> Outcome<'p> {
-    let mut evaluator = Evaluator::new(policy);
+    let mut evaluator = Evaluator::reusing(policy, pool::evaluator_buffers());
     evaluator.evaluate(case);
-    evaluator.outcome()
+    let outcome = evaluator.outcome();
+    pool::give_back_evaluator(evaluator.into_buffers());
+    outcome
+}
+
+impl Drop for Outcome<'_> {
+    fn drop(&mut self) {
+        pool::give_back_outcome(
+            std::mem::take(&mut self.values),
+            std::mem::take(&mut self.fired),
+            std::mem::take(&mut self.verdicts),
+        );
+    }
 }
 
 impl Policy {

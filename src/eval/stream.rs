@@ -5,7 +5,7 @@
 //! [`eval_lines`] evaluates JSON Lines with it, generic over how a result is written.
 
 use super::{Evaluator, FastReader};
-use crate::model::{CaseError, Policy, case_from_json};
+use crate::model::{CaseError, Policy, case_from_line};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -317,7 +317,7 @@ impl<W: WriteCase> LineWorker for EvalWorker<'_, W> {
             .reader
             .read(text.as_bytes(), &mut self.evaluator, &mut self.seen);
         if !fast {
-            match case_from_json(self.policy, text) {
+            match case_from_line(self.policy, text) {
                 Ok(case) => self.evaluator.load(&case),
                 Err(e) => {
                     self.writer.invalid(n, &e, out);

@@ -3,6 +3,7 @@
 //! name resolution, the graphs and the case blocks.
 
 use super::case_block;
+use super::case_flat::FlatReader;
 use super::compile;
 use super::declare::{
     Checker, declare_actions, declare_facts, duplicate, mark_derived, name_rules,
@@ -10,6 +11,7 @@ use super::declare::{
 use super::failure::Failure;
 use super::graph;
 use super::policy::Policy;
+use super::rule::Target;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};
 use crate::syntax::ast::{self, Item};
@@ -114,6 +116,19 @@ fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
     }
     let overrides_all = graph::check_overrides(&mut checker, &rules, &rule_decls);
     let derived_order = graph::check_derivations(&mut checker, &rules);
+    let mut deriving = vec![Vec::new(); checker.facts.len()];
+    let mut deciding = vec![Vec::new(); checker.actions.len()];
+    for (r, rule) in rules.iter().enumerate() {
+        for c in &rule.conclusions {
+            let list: &mut Vec<_> = match c.target {
+                Target::Fact(f) => &mut deriving[f],
+                Target::Action(a, _) => &mut deciding[a],
+            };
+            if list.last() != Some(&r) {
+                list.push(r);
+            }
+        }
+    }
     let mut policy = Policy {
         source,
         title: file.title.map(|s| s.value),
@@ -126,6 +141,9 @@ fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
         rule_ids,
         derived_order,
         overrides_all,
+        deriving,
+        deciding,
+        flat: FlatReader::default(),
         program: compile::Program::default(),
     };
     let mut case_names: HashMap<&str, Span> = HashMap::new();
@@ -142,6 +160,7 @@ fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
     }
     if checker.errors.is_empty() {
         policy.program = compile::compile(&policy);
+        policy.flat = FlatReader::new(&policy, |f| f as u32);
         Ok(policy)
     } else {
         checker.errors.sort_by_key(|d| d.span().map(|s| s.start));

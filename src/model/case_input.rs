@@ -3,6 +3,7 @@
 //! them, or JSON Lines) and the `--given` list of the command line.
 
 use super::case::{Case, CaseError};
+use super::case_array::{ArrayLines, case_from_line};
 use super::policy::Policy;
 use super::types::FactType;
 use crate::diagnostic::Literal;
@@ -11,35 +12,39 @@ use serde_json::value::RawValue;
 use std::fmt;
 use std::io::{self, BufRead, Read};
 
-/// A JSON object's entries in order, duplicates kept so they can be reported.
-struct Entries(Vec<(String, serde_json::Value)>);
+/// A JSON object's entries in order, duplicates kept so they can be reported, each value as
+/// written.
+struct Entries<'j>(Vec<(String, &'j RawValue)>);
 
-impl<'de> Deserialize<'de> for Entries {
+impl<'de: 'j, 'j> Deserialize<'de> for Entries<'j> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries;
+        struct V<'j>(std::marker::PhantomData<&'j ()>);
+        impl<'de: 'j, 'j> Visitor<'de> for V<'j> {
+            type Value = Entries<'j>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a JSON object mapping fact names to values")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'j>, A::Error> {
                 let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, serde_json::Value>()? {
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
                     out.push((k, v));
                 }
                 Ok(Entries(out))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(std::marker::PhantomData))
     }
 }
 
 /// Reads one case from a JSON object's text.
 pub fn case_from_json(policy: &Policy, json: &str) -> Result<Case, CaseError> {
+    if let Some(case) = super::case_flat::read_case(policy, json) {
+        return Ok(case);
+    }
     let entries: Entries = serde_json::from_str(json).map_err(json_error)?;
     let mut b = policy.case();
     for (name, value) in entries.0 {
-        let lit = literal(policy, &name, &value)?;
+        let lit = literal(policy, &name, value.get())?;
         b.assign(&name, lit)?;
     }
     b.build()
@@ -54,8 +59,10 @@ fn json_error(e: serde_json::Error) -> CaseError {
     CaseError::Malformed(msg)
 }
 
-fn literal(policy: &Policy, name: &str, v: &serde_json::Value) -> Result<Literal, CaseError> {
-    use serde_json::Value as J;
+/// A JSON value, as written, as the value of fact `name`. A value of the wrong type for a
+/// declared fact is reported here, as written (`"3"` is a string, not the number 3).
+fn literal(policy: &Policy, name: &str, raw: &str) -> Result<Literal, CaseError> {
+    let raw = raw.trim();
     let ty = policy.fact_id(name).map(|f| &policy.fact(f).ty);
     let wrong = |got: String| match ty {
         Some(ty) => CaseError::WrongType {
@@ -67,30 +74,42 @@ fn literal(policy: &Policy, name: &str, v: &serde_json::Value) -> Result<Literal
             "`{name}` has a value that is not a bool, a string or an integer"
         )),
     };
-    match v {
-        J::Bool(b) => Ok(Literal::Bool(*b)),
-        J::String(s) => Ok(Literal::Variant(s.clone())),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => Ok(Literal::Int(i)),
-            None if n.is_f64() && !n.to_string().contains(['.', 'e', 'E']) || n.is_u64() => {
-                match ty {
-                    Some(FactType::Int { lo, hi }) => Err(CaseError::OutOfRange {
-                        name: name.into(),
-                        lo: *lo,
-                        hi: *hi,
-                        got: n.to_string(),
-                    }),
-                    _ => Err(wrong(format!("`{n}`"))),
-                }
+    let shown = |what: &str| format!("{what} `{raw}`");
+    match raw.as_bytes().first() {
+        Some(b't') if raw == "true" => Ok(Literal::Bool(true)),
+        Some(b'f') if raw == "false" => Ok(Literal::Bool(false)),
+        Some(b'n') => Err(wrong("`null`".into())),
+        Some(b'[') => Err(wrong("an array".into())),
+        Some(b'{') => Err(wrong("an object".into())),
+        Some(b'"') => {
+            let s: String = serde_json::from_str(raw).map_err(json_error)?;
+            match ty {
+                Some(FactType::Enum(_)) | None => Ok(Literal::Variant(s)),
+                Some(_) => Err(wrong(shown("the string"))),
             }
-            None => match ty {
-                Some(FactType::Int { .. }) => Err(wrong(format!("the non-integer number `{n}`"))),
-                _ => Err(wrong(format!("`{n}`"))),
-            },
-        },
-        J::Null => Err(wrong("`null`".into())),
-        J::Array(_) => Err(wrong("an array".into())),
-        J::Object(_) => Err(wrong("an object".into())),
+        }
+        _ => {
+            let integer = raw.strip_prefix('-').unwrap_or(raw);
+            if integer.is_empty() || !integer.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(match ty {
+                    Some(FactType::Int { .. }) => wrong(shown("the non-integer number")),
+                    _ => wrong(shown("the number")),
+                });
+            }
+            match (raw.parse::<i64>(), ty) {
+                (Ok(n), Some(FactType::Int { .. }) | None) => Ok(Literal::Int(n)),
+                (Err(_), Some(FactType::Int { lo, hi })) => Err(CaseError::OutOfRange {
+                    name: name.into(),
+                    lo: *lo,
+                    hi: *hi,
+                    got: format!("{raw}, which does not fit in 64 bits"),
+                }),
+                (Err(_), None) => Err(CaseError::Malformed(format!(
+                    "`{name}` is given `{raw}`, which does not fit in 64 bits"
+                ))),
+                (_, Some(_)) => Err(wrong(shown("the number"))),
+            }
+        }
     }
 }
 
@@ -125,19 +144,46 @@ pub enum Layout<R> {
         /// The rest of the input.
         rest: R,
     },
-    /// One JSON document.
+    /// A JSON array of cases: the bytes in `first`, then the rest of `rest`; read it with
+    /// [`ArrayLines`](super::ArrayLines), element by element.
+    Array {
+        /// The bytes already read, from the `[` on.
+        first: Vec<u8>,
+        /// The rest of the input.
+        rest: R,
+    },
+    /// One JSON document that is not an array: a single case.
     Document(String),
 }
 
 /// Decides the layout of case input, reading as little as it needs: with [`CaseForm::Auto`],
-/// the first non-blank line.
+/// the first non-blank line. A UTF-8 byte-order mark at the start is skipped.
 pub fn layout<R: BufRead>(mut reader: R, form: CaseForm) -> io::Result<Layout<R>> {
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
     match form {
         CaseForm::Lines => Ok(Layout::Lines {
             first: Vec::new(),
             rest: reader,
         }),
         CaseForm::Document => {
+            // White space, then `[` for an array of cases or anything else for one case.
+            loop {
+                let buf = reader.fill_buf()?;
+                let Some(&b) = buf.first() else { break };
+                if b.is_ascii_whitespace() {
+                    reader.consume(1);
+                    continue;
+                }
+                if b == b'[' {
+                    return Ok(Layout::Array {
+                        first: Vec::new(),
+                        rest: reader,
+                    });
+                }
+                break;
+            }
             let mut text = String::new();
             reader.read_to_string(&mut text)?;
             Ok(Layout::Document(text))
@@ -158,12 +204,16 @@ pub fn layout<R: BufRead>(mut reader: R, form: CaseForm) -> io::Result<Layout<R>
                 }
             }
             let first = line.trim();
+            if first.starts_with('[') {
+                return Ok(Layout::Array {
+                    first: line.into_bytes(),
+                    rest: reader,
+                });
+            }
             // A whole object on the first line means JSON Lines, even when that object is
             // malformed: its error is then reported for case #1 and the other lines still run.
             let one_line_object = first.len() > 1 && first.starts_with('{') && first.ends_with('}');
-            if !first.starts_with('[')
-                && (one_line_object || serde_json::from_str::<&RawValue>(first).is_ok())
-            {
+            if one_line_object || serde_json::from_str::<&RawValue>(first).is_ok() {
                 if !line.ends_with('\n') {
                     line.push('\n');
                 }
@@ -186,13 +236,26 @@ pub fn read_cases<R: BufRead>(
     policy: &Policy,
     reader: R,
     form: CaseForm,
+    each: impl FnMut(usize, Result<Case, CaseError>) -> io::Result<()>,
+) -> io::Result<()> {
+    match layout(reader, form)? {
+        Layout::Document(text) => read_document(policy, &text, each),
+        Layout::Lines { first, rest } => {
+            read_lines(policy, io::Cursor::new(first).chain(rest), each)
+        }
+        Layout::Array { first, rest } => {
+            let lines = ArrayLines::new(io::Cursor::new(first).chain(rest));
+            read_lines(policy, io::BufReader::new(lines), each)
+        }
+    }
+}
+
+/// Hands each non-blank line to `each` as a case, numbered from 1.
+fn read_lines(
+    policy: &Policy,
+    mut reader: impl BufRead,
     mut each: impl FnMut(usize, Result<Case, CaseError>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let (first, rest) = match layout(reader, form)? {
-        Layout::Document(text) => return read_document(policy, &text, each),
-        Layout::Lines { first, rest } => (first, rest),
-    };
-    let mut reader = io::Cursor::new(first).chain(rest);
     let mut n = 0;
     let mut line = String::new();
     loop {
@@ -205,7 +268,7 @@ pub fn read_cases<R: BufRead>(
             continue;
         }
         n += 1;
-        each(n, case_from_json(policy, text))?;
+        each(n, case_from_line(policy, text))?;
     }
 }
 

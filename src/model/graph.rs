@@ -319,7 +319,11 @@ mod tests {
         assert_eq!(c.overridden_by(3), [2]);
         assert!(c.overridden_by(4).is_empty() && c.overridden_by(2).is_empty());
         assert!(c.overrides(0, 2) && !c.overrides(2, 0) && !c.overrides(4, 2));
-        assert_eq!(c.targets.len(), 4, "it holds its four pairs and nothing else");
+        assert_eq!(
+            c.targets.len(),
+            4,
+            "it holds its four pairs and nothing else"
+        );
         assert!(c.is_overridden(2) && !c.is_overridden(0));
     }
 
@@ -327,7 +331,9 @@ mod tests {
     fn a_chain_past_the_limit_stops_early() {
         // 0 <- 1 <- 2 <- ...: rule r overrides r - 1.
         let n = 5_000;
-        let edges: Vec<Vec<usize>> = (0..n).map(|r| if r == 0 { vec![] } else { vec![r - 1] }).collect();
+        let edges: Vec<Vec<usize>> = (0..n)
+            .map(|r| if r == 0 { vec![] } else { vec![r - 1] })
+            .collect();
         let (r, found) = closure(&edges).unwrap_err();
         assert!(found > MAX_OVERRIDE_PAIRS && r < n, "stopped at rule {r}");
     }

@@ -9,12 +9,15 @@
 //! - `policy.rs`: the [`Policy`] and its accessors; `queries.rs`: what stages ask of it;
 //! - `build.rs`: the driver; `declare.rs`, `resolve.rs`, `graph.rs`: the checks;
 //!   `compile.rs`: the evaluator's form;
-//! - `case.rs`, `case_block.rs`, `case_input.rs`, `case_text.rs`: cases, built in code,
-//!   written in the file, read from JSON or `--given`, and written back as text.
+//! - `case.rs`, `case_block.rs`, `case_input.rs`, `case_array.rs`, `case_text.rs`: cases,
+//!   built in code, written in the file, read from JSON or `--given` (arrays streamed), and
+//!   written back as text.
 
 mod build;
 mod case;
+mod case_array;
 mod case_block;
+mod case_flat;
 mod case_input;
 mod case_text;
 pub(crate) mod compile;
@@ -29,7 +32,9 @@ mod types;
 
 pub use build::MAX_SOURCE_BYTES;
 pub use case::{Case, CaseBuilder, CaseError};
+pub use case_array::{ArrayLines, case_from_line};
 pub use case_block::{CaseBlock, ExpectTarget, Expectation};
+pub use case_flat::{FlatReader, FlatSink};
 pub use case_input::{
     CaseForm, Layout, case_from_given, case_from_json, layout, read_cases, read_document,
 };

@@ -2,6 +2,7 @@
 
 use super::case::CaseBuilder;
 use super::case_block::CaseBlock;
+use super::case_flat::FlatReader;
 use super::compile::Program;
 use super::graph::Closure;
 use super::rule::Rule;
@@ -31,6 +32,12 @@ pub struct Policy {
     pub(super) derived_order: Vec<FactId>,
     /// INVARIANT: the transitive closure of the rules' `overrides`, which has no cycle.
     pub(super) overrides_all: Closure,
+    /// INVARIANT: per fact, the rules concluding it; per action, the rules concluding on
+    /// it; each in source order, each rule once.
+    pub(super) deriving: Vec<Vec<RuleId>>,
+    pub(super) deciding: Vec<Vec<RuleId>>,
+    /// INVARIANT: reads cases of exactly `facts`' input facts, each into its own index.
+    pub(super) flat: FlatReader,
     /// INVARIANT: compiled from `facts`, `actions`, `rules`, `derived_order` and
     /// `overrides_all` as they are; the evaluator trusts its slots and indexes blindly.
     pub(super) program: Program,
@@ -131,6 +138,11 @@ impl Policy {
     /// Whether some rule overrides `loser`.
     pub fn is_overridden(&self, loser: RuleId) -> bool {
         self.overrides_all.is_overridden(loser)
+    }
+
+    /// The reader of flat JSON cases.
+    pub(crate) fn flat_reader(&self) -> &FlatReader {
+        &self.flat
     }
 
     /// The policy compiled for evaluation.

@@ -20,27 +20,13 @@ impl Policy {
     }
 
     /// The rules that conclude on an action, in source order.
-    pub fn rules_on(&self, action: ActionId) -> Vec<RuleId> {
-        (0..self.rules.len())
-            .filter(|&r| {
-                self.rules[r]
-                    .conclusions
-                    .iter()
-                    .any(|c| matches!(c.target, Target::Action(a, _) if a == action))
-            })
-            .collect()
+    pub fn rules_on(&self, action: ActionId) -> &[RuleId] {
+        &self.deciding[action]
     }
 
     /// The rules that derive a fact, in source order.
-    pub fn rules_deriving(&self, fact: FactId) -> Vec<RuleId> {
-        (0..self.rules.len())
-            .filter(|&r| {
-                self.rules[r]
-                    .conclusions
-                    .iter()
-                    .any(|c| c.target == Target::Fact(fact))
-            })
-            .collect()
+    pub fn rules_deriving(&self, fact: FactId) -> &[RuleId] {
+        &self.deriving[fact]
     }
 
     /// What a case block can expect, in full: every action, then every derived fact, in

@@ -30,7 +30,7 @@ fn trail<'t>(t: &'t Trace, action: ActionId) -> Vec<(RuleId, Vec<&'t Step>)> {
             }
         }
     }
-    for r in p.rules_on(action) {
+    for &r in p.rules_on(action) {
         if !t.outcome.fired[r] {
             out.push((r, Vec::new()));
         }
@@ -207,6 +207,18 @@ fn by_text(p: &Policy, by: &[RuleId]) -> String {
         .join(", ")
 }
 
+/// What the tree of a rule still has to show, in the order it is shown.
+enum Work<'t> {
+    Line(usize, String),
+    Rule(usize, RuleId),
+    Atom(usize, Atom<'t>),
+}
+
+/// How deep the tree indents; a deeper line (a long chain of derived facts) is indented
+/// as deep as this and starts with its level, so the text grows with the chain, not with
+/// its square.
+const MAX_INDENT: usize = 24;
+
 struct Human<'t, 'p> {
     t: &'t Trace<'p>,
     out: String,
@@ -216,56 +228,72 @@ struct Human<'t, 'p> {
 
 impl Human<'_, '_> {
     fn line(&mut self, depth: usize, text: &str) {
-        self.out.extend(std::iter::repeat_n("  ", depth));
+        self.out
+            .extend(std::iter::repeat_n("  ", depth.min(MAX_INDENT)));
+        if depth > MAX_INDENT {
+            self.out.push_str(&format!("[{depth}] "));
+        }
         self.out.push_str(text);
         self.out.push('\n');
     }
 
-    /// A rule's description and the atoms that decide it, under its header.
+    /// A rule's description and the atoms that decide it, under its header; and, for each
+    /// derived fact among them, the rules that derived it, and so on down. The walk keeps its
+    /// own stack, so a chain of derived facts of any length cannot exhaust the thread's.
     fn rule_body(&mut self, depth: usize, r: RuleId) {
         let p = self.t.outcome.policy();
-        if let Some(d) = &p.rule(r).description {
-            self.line(depth, &quote(d));
-        }
-        let atoms = self.t.why(r);
-        let mut part = None;
-        for a in atoms {
-            if part != Some(a.part) {
-                part = Some(a.part);
-                let header = part_header(a.part, part_value(p, self.t, r, a.part));
-                self.line(depth, header);
+        let t = self.t;
+        let mut work = vec![Work::Rule(depth, r)];
+        while let Some(item) = work.pop() {
+            let mut next = Vec::new();
+            match item {
+                Work::Line(depth, text) => self.line(depth, &text),
+                Work::Rule(depth, r) => {
+                    if let Some(d) = &p.rule(r).description {
+                        self.line(depth, &quote(d));
+                    }
+                    let mut part = None;
+                    for a in t.why(r) {
+                        if part != Some(a.part) {
+                            part = Some(a.part);
+                            let header = part_header(a.part, part_value(p, t, r, a.part));
+                            next.push(Work::Line(depth, header.to_string()));
+                        }
+                        next.push(Work::Atom(depth + 1, a));
+                    }
+                }
+                Work::Atom(depth, a) => {
+                    let text = atom_text(p, t, &a);
+                    let derived = match a.test {
+                        Cond::Fact(f) if p.fact(*f).derived => Some(*f),
+                        _ => None,
+                    };
+                    let Some(f) = derived else {
+                        self.line(depth, &text);
+                        continue;
+                    };
+                    if !self.shown.insert(f) {
+                        self.line(depth, &format!("{text} (derived as shown above)"));
+                        continue;
+                    }
+                    if a.holds {
+                        self.line(depth, &format!("{text}, derived by:"));
+                    } else {
+                        self.line(depth, &format!("{text}: no rule deriving it fired"));
+                    }
+                    let verb = if a.holds { "fired" } else { "did not fire" };
+                    for &r in p.rules_deriving(f) {
+                        if t.outcome.fired[r] == a.holds {
+                            next.push(Work::Line(
+                                depth + 1,
+                                format!("{} {verb}", rule_label(p, r)),
+                            ));
+                            next.push(Work::Rule(depth + 2, r));
+                        }
+                    }
+                }
             }
-            self.atom(depth + 1, &a);
-        }
-    }
-
-    fn atom(&mut self, depth: usize, a: &Atom) {
-        let p = self.t.outcome.policy();
-        let text = atom_text(p, self.t, a);
-        let derived = match a.test {
-            Cond::Fact(f) if p.fact(*f).derived => Some(*f),
-            _ => None,
-        };
-        let Some(f) = derived else {
-            return self.line(depth, &text);
-        };
-        if !self.shown.insert(f) {
-            return self.line(depth, &format!("{text} (derived as shown above)"));
-        }
-        let fired: Vec<RuleId> = p
-            .rules_deriving(f)
-            .into_iter()
-            .filter(|&r| self.t.outcome.fired[r] == a.holds)
-            .collect();
-        if a.holds {
-            self.line(depth, &format!("{text}, derived by:"));
-        } else {
-            self.line(depth, &format!("{text}: no rule deriving it fired"));
-        }
-        for r in fired {
-            let verb = if a.holds { "fired" } else { "did not fire" };
-            self.line(depth + 1, &format!("{} {verb}", rule_label(p, r)));
-            self.rule_body(depth + 2, r);
+            work.extend(next.into_iter().rev());
         }
     }
 
@@ -393,7 +421,8 @@ impl Json<'_, '_> {
             let value = self.t.outcome.values[f] == Value::Bool(true);
             let rules: Vec<J> = p
                 .rules_deriving(f)
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|&r| !value || self.t.outcome.fired[r])
                 .map(|r| J::Object(self.rule(r, None)))
                 .collect();

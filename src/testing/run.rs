@@ -35,7 +35,8 @@ fn word_by(outcome: &Outcome, target: ExpectTarget) -> Vec<String> {
         ExpectTarget::Action(a) => outcome.verdicts[a].by.clone(),
         ExpectTarget::Fact(f) => p
             .rules_deriving(f)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&r| outcome.fired[r])
             .collect(),
     };
