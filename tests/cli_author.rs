@@ -135,7 +135,7 @@ fn fmt_leaves_a_file_with_syntax_errors_untouched() {
         "{}",
         r.stderr
     );
-    assert_eq!(r.stdout, "formatted 2 files: 1 changed, 1 not formatted\n");
+    assert_eq!(r.stdout, "formatted 1 file: 1 changed, 1 not formatted\n");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("broken.policy")).unwrap(),
         broken

@@ -817,9 +817,16 @@ fn reference(
     }
     let acts =
         |r: usize| -> BTreeSet<usize> { spec.rules[r].on_actions().iter().map(|x| x.0).collect() };
+    // `r overrides q` is useless when no rule at or above `r` and no rule at or below `q`
+    // (in the transitive relation) share an action: then no removal anywhere goes through it.
     for (r, rule) in spec.rules.iter().enumerate() {
         for &q in &rule.overrides {
-            if acts(r).is_disjoint(&acts(q)) {
+            let above: Vec<usize> = (0..n).filter(|&w| w == r || over[w][r]).collect();
+            let below: Vec<usize> = (0..n).filter(|&x| x == q || over[q][x]).collect();
+            let shared = above
+                .iter()
+                .any(|&w| below.iter().any(|&x| !acts(w).is_disjoint(&acts(x))));
+            if !shared {
                 push(
                     "useless-override",
                     vec![ids[r].clone(), ids[q].clone()],

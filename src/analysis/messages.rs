@@ -201,6 +201,12 @@ pub fn unused(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if mine.iter().any(|a| theirs.contains(a)) {
                 continue;
             }
+            // An override that a longer one passes through is not useless: `w overrides r`,
+            // `r overrides q`, `q overrides x` makes `w` win over `x`, which may share an
+            // action although `r` and `q` do not. Removing it would change verdicts.
+            if passes_through(policy, r, q, &acts) {
+                continue;
+            }
             let mut d = Diagnostic::new(
                 Code::UselessOverride,
                 format!(
@@ -216,6 +222,31 @@ pub fn unused(policy: &Policy, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// Whether some rule overriding `r` (or `r` itself) and some rule `q` overrides (or `q`
+/// itself) conclude on a common action, so that the transitive relation through `r
+/// overrides q` acts somewhere.
+fn passes_through(
+    policy: &Policy,
+    r: RuleId,
+    q: RuleId,
+    acts: &impl Fn(RuleId) -> Vec<usize>,
+) -> bool {
+    let above: Vec<RuleId> = std::iter::once(r)
+        .chain((0..policy.rules().len()).filter(|&w| policy.overrides(w, r)))
+        .collect();
+    let below: Vec<RuleId> = std::iter::once(q)
+        .chain(policy.overridden_by(q).iter().copied())
+        .collect();
+    let mut above_actions: Vec<usize> = above.iter().flat_map(|&w| acts(w)).collect();
+    above_actions.sort_unstable();
+    above_actions.dedup();
+    (above.len() > 1 || below.len() > 1)
+        && below
+            .iter()
+            .flat_map(|&x| acts(x))
+            .any(|a| above_actions.binary_search(&a).is_ok())
 }
 
 fn indent(s: &str) -> String {

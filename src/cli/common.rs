@@ -28,6 +28,87 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Standard output for a command: a reader that closed the pipe (`deontic lint | head -1`)
+/// ends the output, not the command, so the exit code still says what was found.
+pub struct Output<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Output<W> {
+    /// Output to `inner`.
+    pub fn new(inner: W) -> Self {
+        Output {
+            inner,
+            closed: false,
+        }
+    }
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// Standard output, which knows whether its reader has gone.
+pub trait Sink: Write {
+    /// Whether the reader has closed the pipe.
+    fn closed(&self) -> bool;
+}
+
+impl<W: Write> Sink for Output<W> {
+    fn closed(&self) -> bool {
+        self.closed
+    }
+}
+
+impl<S: Sink> Sink for io::BufWriter<S> {
+    fn closed(&self) -> bool {
+        self.get_ref().closed()
+    }
+}
+
+/// A [`Sink`] for a stream of results that should stop when nobody reads them: a closed
+/// pipe is an error again (`BrokenPipe`), which ends the stream.
+pub(super) struct StopWhenClosed<'a, S: Sink>(pub &'a mut S);
+
+impl<S: Sink> Write for StopWhenClosed<'_, S> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.0.write(buf)?;
+        if self.0.closed() {
+            return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// The style of diagnostics on standard output: colour only on a terminal without
 /// `NO_COLOR`.
 pub(super) fn stdout_style() -> Style {

@@ -2,7 +2,7 @@
 //! policy's own case blocks.
 
 use super::EvalFormat;
-use super::common::{NO_CASES, Status, load_one, open_cases};
+use super::common::{NO_CASES, Sink, Status, StopWhenClosed, load_one, open_cases};
 use crate::eval::{evaluate, stream};
 use crate::model::{self, ArrayLines, Case, CaseError, Layout};
 use crate::report::{self, HumanLines, JsonLines};
@@ -15,7 +15,7 @@ pub(super) fn eval(
     cases: Option<&Path>,
     given: &[String],
     format: EvalFormat,
-    out: &mut impl Write,
+    out: &mut impl Sink,
 ) -> io::Result<Status> {
     let policy = match load_one(policy) {
         Ok(p) => p,
@@ -96,19 +96,26 @@ pub(super) fn eval(
     })
 }
 
-/// Cases one per line, evaluated on every core, written in the chosen format.
+/// Cases one per line, evaluated on every core, written in the chosen format; returns
+/// whether one was invalid. A reader that closes the pipe ends the stream: the cases written
+/// until then decide the exit code.
 fn eval_stream(
     policy: &crate::model::Policy,
     first: Vec<u8>,
     rest: &mut dyn Read,
     format: EvalFormat,
-    out: &mut dyn Write,
+    out: &mut impl Sink,
 ) -> io::Result<bool> {
-    match format {
+    let mut out = StopWhenClosed(out);
+    let streamed = match format {
         EvalFormat::Json => {
             let writer = JsonLines::new(policy);
-            stream::eval_lines(policy, first, rest, &writer, out)
+            stream::eval_lines(policy, first, rest, &writer, &mut out)
         }
-        EvalFormat::Human => stream::eval_lines(policy, first, rest, &HumanLines, out),
+        EvalFormat::Human => stream::eval_lines(policy, first, rest, &HumanLines, &mut out),
+    };
+    match streamed.error {
+        Some(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(streamed.invalid),
     }
 }

@@ -48,7 +48,12 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, out: &mut impl Write) -> io::R
         } else {
             String::new()
         };
-        writeln!(out, "{verb} {}: {what}{errors}", plural(seen, "file"))?;
+        // A file that could not be read or parsed is not counted as formatted or checked.
+        writeln!(
+            out,
+            "{verb} {}: {what}{errors}",
+            plural(seen - failed, "file")
+        )?;
     }
     Ok(status)
 }

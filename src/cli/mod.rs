@@ -18,7 +18,7 @@ mod test;
 pub mod write;
 
 pub use args::{Cli, Command, EvalFormat, GraphFormat, LintFormat, TestFormat};
-pub use common::Status;
+pub use common::{Output, Status};
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -26,7 +26,7 @@ use std::process::ExitCode;
 /// Runs a parsed command line, printing to standard output and error.
 pub fn run(cli: Cli) -> ExitCode {
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::new(Output::new(stdout.lock()));
     let style = common::stdout_style();
     let result = match cli.command {
         Command::Check { paths } => check::check(&paths, style, &mut out),
@@ -63,10 +63,10 @@ pub fn run(cli: Cli) -> ExitCode {
             deny_warnings,
         } => lint::lint(&paths, format, deny_warnings, style, &mut out),
     };
+    // A closed pipe (`deontic lint ... | head -1`) ends the output, not the run: the status
+    // is what the command found. (Only `eval` stops early; see `cli/eval.rs`.)
     let status = match result.and_then(|s| out.flush().map(|_| s)) {
         Ok(s) => s,
-        // A closed pipe (`deontic eval ... | head -1`) ends the run quietly.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Status::Ok,
         Err(e) => {
             eprintln!("error: {}", files::io_reason(&e));
             Status::CouldNotRun

@@ -26,7 +26,8 @@ struct Job {
 struct Done {
     seq: u64,
     out: Vec<u8>,
-    invalid: bool,
+    /// Where in `out` the first invalid line's output starts.
+    first_invalid: Option<usize>,
     /// A line that is not UTF-8: `out` holds the cases before it, and the run stops there.
     not_utf8: bool,
     /// The input buffer, handed back for the next chunk.
@@ -40,16 +41,26 @@ pub trait LineWorker {
     fn line(&mut self, n: usize, text: &str, out: &mut Vec<u8>) -> bool;
 }
 
+/// What a stream found, and why it ended early if it did.
+#[derive(Debug)]
+pub struct Streamed {
+    /// Some line whose output was written was invalid.
+    pub invalid: bool,
+    /// Reading or writing failed (a closed pipe is `BrokenPipe`; a line that is not UTF-8,
+    /// `InvalidData`); the outputs of the lines before were written.
+    pub error: Option<io::Error>,
+}
+
 /// Hands every non-blank line of `first` and then of `rest` to a worker made by
-/// `new_worker` (one per thread), and writes their outputs to `out` in input order.
-/// Returns whether some line was invalid. A line that is not UTF-8 ends the run with an
-/// `InvalidData` error after the output of the lines before it.
+/// `new_worker` (one per thread), and writes their outputs to `out` in input order. A line
+/// that is not UTF-8 ends the run with an `InvalidData` error after the output of the lines
+/// before it.
 pub fn for_each_line<W: LineWorker>(
     first: Vec<u8>,
     rest: &mut dyn Read,
     new_worker: &(dyn Fn() -> W + Sync),
     out: &mut dyn Write,
-) -> io::Result<bool> {
+) -> Streamed {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
     let stop = AtomicBool::new(false);
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads * 4);
@@ -71,7 +82,7 @@ pub fn for_each_line<W: LineWorker>(
                         Done {
                             seq: job.seq,
                             out: Vec::new(),
-                            invalid: false,
+                            first_invalid: None,
                             not_utf8: false,
                             data: job.data,
                         }
@@ -85,11 +96,15 @@ pub fn for_each_line<W: LineWorker>(
             });
         }
         drop(done_tx);
-        let result = coordinate(first, rest, out, threads * 4, job_tx, done_rx);
+        let mut invalid = false;
+        let result = coordinate(first, rest, out, threads * 4, job_tx, done_rx, &mut invalid);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
-        result
+        Streamed {
+            invalid,
+            error: result.err(),
+        }
     })
 }
 
@@ -101,13 +116,13 @@ fn coordinate(
     max_in_flight: usize,
     jobs: mpsc::SyncSender<Job>,
     done: mpsc::Receiver<Done>,
-) -> io::Result<bool> {
+    invalid: &mut bool,
+) -> io::Result<()> {
     let mut carry = first;
     let mut spare: Vec<Vec<u8>> = Vec::new();
     let (mut seq, mut next_write, mut in_flight) = (0u64, 0u64, 0usize);
     let mut number = 1;
     let mut eof = false;
-    let mut invalid = false;
     let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut write_ready = |pending: &mut BTreeMap<u64, Done>,
                            next_write: &mut u64,
@@ -115,8 +130,12 @@ fn coordinate(
                            spare: &mut Vec<Vec<u8>>|
      -> io::Result<()> {
         while let Some(d) = pending.remove(next_write) {
-            out.write_all(&d.out)?;
-            invalid |= d.invalid;
+            // An invalid case counts once its output has started to go out, even if the
+            // reader closes the pipe right after.
+            let split = d.first_invalid.unwrap_or(d.out.len());
+            out.write_all(&d.out[..split])?;
+            *invalid |= d.first_invalid.is_some();
+            out.write_all(&d.out[split..])?;
             if d.not_utf8 {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
@@ -163,7 +182,7 @@ fn coordinate(
         pending.insert(d.seq, d);
         write_ready(&mut pending, &mut next_write, &mut in_flight, &mut spare)?;
     }
-    Ok(invalid)
+    Ok(())
 }
 
 /// Fills `data` with `carry` and then whole lines read from `r`, as many as one read gives
@@ -249,7 +268,7 @@ fn is_blank(line: &[u8]) -> bool {
 /// Runs one chunk's lines through a worker.
 fn chunk<W: LineWorker>(worker: &mut W, job: Job) -> Done {
     let mut out = Vec::with_capacity(job.len * 3);
-    let mut invalid = false;
+    let mut first_invalid = None;
     let mut not_utf8 = false;
     let mut n = job.first;
     for line in lines(&job.data[..job.len]) {
@@ -261,13 +280,16 @@ fn chunk<W: LineWorker>(worker: &mut W, job: Job) -> Done {
         if text.is_empty() {
             continue;
         }
-        invalid |= !worker.line(n, text, &mut out);
+        let start = out.len();
+        if !worker.line(n, text, &mut out) {
+            first_invalid.get_or_insert(start);
+        }
         n += 1;
     }
     Done {
         seq: job.seq,
         out,
-        invalid,
+        first_invalid,
         not_utf8,
         data: job.data,
     }
@@ -282,15 +304,14 @@ pub trait WriteCase: Sync {
 }
 
 /// Evaluates the cases in `first` and then in `rest`, one JSON object per line, on every
-/// core, writing each case's result with `writer` to `out` in input order. Returns whether
-/// some case was invalid.
+/// core, writing each case's result with `writer` to `out` in input order.
 pub fn eval_lines(
     policy: &Policy,
     first: Vec<u8>,
     rest: &mut dyn Read,
     writer: &impl WriteCase,
     out: &mut dyn Write,
-) -> io::Result<bool> {
+) -> Streamed {
     let reader = FastReader::new(policy);
     let new_worker = || EvalWorker {
         policy,
