@@ -1,7 +1,8 @@
 //! `cargo bench`: the figures of docs/performance.md.
 //!
 //! - `check/doctrine`: parse and check the bundled doctrine;
-//! - `eval/doctrine/*`: evaluate cases in process, one core;
+//! - `eval/doctrine/*`: evaluate cases in process, one core, from cases built in code and
+//!   from JSON text (`case_from_json` then `Policy::evaluate`, the library's JSON path);
 //! - `eval/jsonl-1m`: the `deontic eval` process over 1,000,000 JSON Lines cases;
 //! - `lint/*`: the analysis of the doctrine and of generated policies of 1,000 and 10,000
 //!   rules.
@@ -57,6 +58,18 @@ fn eval(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("Policy::evaluate", |b| {
         b.iter(|| black_box(p.evaluate(black_box(&one))))
+    });
+    // The library's JSON path, as a server calls it: one case object as text, then its
+    // verdicts.
+    let texts: Vec<String> = cases.iter().map(|c| synth::case_json(&p, c)).collect();
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    g.bench_function("case_from_json + Policy::evaluate", |b| {
+        b.iter(|| {
+            for text in &texts {
+                let case = deontic::model::case_from_json(&p, black_box(text)).unwrap();
+                black_box(p.evaluate(&case).verdicts[4].verdict);
+            }
+        })
     });
     g.finish();
 }

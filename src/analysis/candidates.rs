@@ -147,13 +147,16 @@ impl SupportMarks {
     }
 }
 
-/// A model's values on a support, leaving out facts at their first value.
-pub fn restrict(policy: &Policy, support: &[FactId], value: impl Fn(FactId) -> Value) -> Sparse {
-    support
-        .iter()
-        .map(|&f| (f, value(f)))
-        .filter(|&(f, v)| v != default_value(&policy.fact(f).ty))
-        .collect()
+/// A model's values on some facts, every one of them, even at its first value (so that the
+/// case can be laid over another).
+pub fn values_on(facts: &[FactId], value: impl Fn(FactId) -> Value) -> Sparse {
+    facts.iter().map(|&f| (f, value(f))).collect()
+}
+
+/// The facts of a sparse case that are not at the first value of their type.
+pub fn set_facts(policy: &Policy, mut case: Sparse) -> Sparse {
+    case.retain(|&(f, v)| v != default_value(&policy.fact(f).ty));
+    case
 }
 
 /// Greedily moves the facts of `case` back to the first value of their type, one at a

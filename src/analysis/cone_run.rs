@@ -2,7 +2,7 @@
 //! evaluator run on the cone alone for the cases tried before the solver.
 
 use super::AnalysisError;
-use super::candidates::{ConeEval, Sparse, minimize, restrict, support};
+use super::candidates::{ConeEval, Sparse, minimize, set_facts, support, values_on};
 use super::circuit::Circuit;
 use super::findings::Run;
 use super::index::Cone;
@@ -38,7 +38,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         locals.enter(cone);
         inputs.clear();
         let mut circuit = Circuit::new();
-        inputs.encode(&mut circuit, policy, &run.index, &cone.facts);
+        inputs.encode(&mut circuit, policy, &cone.facts, &cone.rules);
         let world = encode_world(&mut circuit, policy, &run.index, cone, locals, inputs);
         let eval = ConeEval::new(policy, cone, &run.evaluator);
         ConeRun {
@@ -127,8 +127,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
 
     /// The last model, on the cone's input facts.
     fn model(&self) -> Sparse {
-        let policy = self.run.policy;
-        restrict(policy, self.inputs.facts(), |f| {
+        values_on(self.inputs.facts(), |f| {
             self.inputs
                 .model_value(&self.circuit, f)
                 .unwrap_or(crate::model::Value::Bool(false))
@@ -156,9 +155,56 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         }
     }
 
-    /// `never-fires` and `always-fires` for the rules of the cone not yet settled.
+    /// Runs a case with the evaluator and notes, as for a model, which rules fire in it.
+    fn note_case(&mut self, case: &Sparse) {
+        self.eval.run(&mut self.run.evaluator, &[case]);
+        // Kept with every input fact of the cone, so that a minimal case made from it says
+        // each value of its support.
+        let evaluator = &self.run.evaluator;
+        let full = values_on(self.inputs.facts(), |f| evaluator.value(f));
+        let mut kept = None;
+        for &r in &self.cone.rules {
+            if !self.run.evaluator.fired(r) {
+                self.run.known.quiet[r] = true;
+                continue;
+            }
+            self.run.known.fires[r] = Some(true);
+            if self.run.known.first_model[r].is_none() {
+                let id = *kept.get_or_insert_with(|| {
+                    self.run.known.models.push(full.clone());
+                    self.run.known.models.len() as u32 - 1
+                });
+                self.run.known.first_model[r] = Some(id);
+            }
+        }
+    }
+
+    /// The case with every bool input fact of the cone true (the others at their first
+    /// value): where rules that need facts fire, and requirements are met.
+    fn all_true(&self) -> Sparse {
+        let policy = self.run.policy;
+        self.inputs
+            .facts()
+            .iter()
+            .filter(|&&f| policy.fact(f).ty == crate::model::FactType::Bool)
+            .map(|&f| (f, crate::model::Value::Bool(true)))
+            .collect()
+    }
+
+    /// `never-fires` and `always-fires` for the rules of the cone not yet settled. The case
+    /// with every fact at its first value, and the one with every bool fact true, are tried
+    /// first: most rules fire in one and not in the other.
     pub fn rules(&mut self) -> Result<(), AnalysisError> {
         let policy = self.run.policy;
+        let open = self.cone.rules.iter().any(|&r| {
+            let known = &self.run.known;
+            known.fires[r].is_none() || (!known.quiet[r] && !known.always_done[r])
+        });
+        if self.run.candidates && open {
+            self.note_case(&Vec::new());
+            let all_true = self.all_true();
+            self.note_case(&all_true);
+        }
         for &r in &self.cone.rules {
             let fire = self.fires(r);
             if self.run.known.fires[r].is_none() {
@@ -243,21 +289,25 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
     ) -> Result<Option<Sparse>, AnalysisError> {
         self.ensure_minimal(r1);
         self.ensure_minimal(r2);
+        let policy = self.run.policy;
         let known = &self.run.known;
         if let (Some(m1), Some(m2)) = (&known.minimal[r1], &known.minimal[r2]) {
-            self.eval.run(&mut self.run.evaluator, &[m1, m2]);
+            // The facts each sets, together: where one rule needs a fact set, the other's
+            // first value of it gives way.
+            let mut merged = set_facts(policy, m1.clone());
+            let theirs = set_facts(policy, m2.clone());
+            merged.retain(|(f, _)| theirs.iter().all(|(g, _)| g != f));
+            merged.extend(theirs);
+            merged.sort_unstable_by_key(|x| x.0);
+            self.eval.run(&mut self.run.evaluator, &[&merged]);
             if self.eval.conflicts(&mut self.run.evaluator, a, r1, r2) {
-                let mut merged = m1.clone();
-                merged.retain(|(f, _)| m2.iter().all(|(g, _)| g != f));
-                merged.extend(m2.iter().copied());
-                merged.sort_unstable_by_key(|x| x.0);
                 return Ok(Some(merged));
             }
         }
         if !self.sat(&[l1, l2])? {
             return Ok(None);
         }
-        let mut case = self.model();
+        let mut case = set_facts(self.run.policy, self.model());
         let (eval, evaluator) = (&self.eval, &mut self.run.evaluator);
         minimize(&mut case, |c| {
             eval.run(evaluator, &[c]);
@@ -419,6 +469,12 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
             return false;
         };
         self.eval.run(&mut self.run.evaluator, &[mine]);
+        if self.eval.changes_without(&mut self.run.evaluator, a, r) {
+            return true;
+        }
+        // Its facts on top of every bool fact true: the other requirements met.
+        let all_true = self.all_true();
+        self.eval.run(&mut self.run.evaluator, &[&all_true, mine]);
         if self.eval.changes_without(&mut self.run.evaluator, a, r) {
             return true;
         }

@@ -1,7 +1,7 @@
 //! What the analysis looks up again and again, computed once: who concludes what, which
 //! rules read which facts, and the cone of influence of each action and derived fact.
 
-use crate::model::{ActionId, Cond, FactId, FactType, Modality, Policy, RuleId, RuleKind, Target};
+use crate::model::{ActionId, FactId, Modality, Policy, RuleId, Target};
 
 #[derive(Clone, Debug)]
 pub struct Index {
@@ -17,8 +17,6 @@ pub struct Index {
     pub actions_of: Vec<Vec<ActionId>>,
     /// Per rule: whether it concludes a (derived) fact.
     pub derives: Vec<bool>,
-    /// Per integer fact: the thresholds `t` (`lo < t <= hi`) where its comparisons change.
-    pub thresholds: Vec<Vec<i64>>,
     /// Per derived fact: its place in the derivation order.
     pub derive_pos: Vec<usize>,
 }
@@ -33,7 +31,6 @@ impl Index {
             users: vec![Vec::new(); nf],
             actions_of: vec![Vec::new(); nr],
             derives: vec![false; nr],
-            thresholds: thresholds(policy),
             derive_pos: vec![usize::MAX; nf],
         };
         for (r, rule) in policy.rules().iter().enumerate() {
@@ -140,38 +137,4 @@ impl Cone {
         cone.derived.sort_unstable_by_key(|&f| index.derive_pos[f]);
         cone
     }
-}
-
-/// The thresholds `t` (with `lo < t <= hi`) at which each integer fact's comparisons can change.
-fn thresholds(policy: &Policy) -> Vec<Vec<i64>> {
-    let mut out = vec![Vec::new(); policy.facts().len()];
-    fn walk(c: &Cond, out: &mut Vec<Vec<i64>>) {
-        match c {
-            Cond::Compare(f, _, n) => {
-                out[*f].push(*n);
-                if let Some(m) = n.checked_add(1) {
-                    out[*f].push(m);
-                }
-            }
-            Cond::Not(x) => walk(x, out),
-            Cond::And(xs) | Cond::Or(xs) => xs.iter().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    for r in policy.rules() {
-        match &r.kind {
-            RuleKind::Conditional { when, unless } => {
-                when.iter().chain(unless).for_each(|c| walk(c, &mut out))
-            }
-            RuleKind::Requirement { condition } => walk(condition, &mut out),
-        }
-    }
-    for (f, ts) in out.iter_mut().enumerate() {
-        if let FactType::Int { lo, hi } = policy.fact(f).ty {
-            ts.retain(|&t| t > lo && t <= hi);
-            ts.sort_unstable();
-            ts.dedup();
-        }
-    }
-    out
 }

@@ -7,10 +7,10 @@
 //! evaluation) can read the same literals, each through its own [`Inputs`].
 
 use super::circuit::Circuit;
-use super::index::Index;
-use crate::model::{FactId, FactType, Policy, Value};
+use crate::model::{Cond, FactId, FactType, Policy, RuleId, Value};
 use rustsat::solvers::SolveIncremental;
 use rustsat::types::Lit;
+use std::collections::HashMap;
 
 /// One input fact's literals.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,28 +89,26 @@ impl Inputs {
     }
 
     /// Fresh literals for each input fact of `facts` (derived facts are skipped), over the
-    /// values its type allows.
+    /// values its type allows as the conditions of `rules` can tell them apart: an enum
+    /// fact gets one literal per class of variants that every condition treats alike, an
+    /// integer fact one per threshold where a comparison changes. (A wide enum read by many
+    /// small cones costs each cone what it reads, not its width.)
     pub fn encode<S: SolveIncremental + Default>(
         &mut self,
         circuit: &mut Circuit<S>,
         policy: &Policy,
-        index: &Index,
         facts: &[FactId],
+        rules: &[RuleId],
     ) {
+        let domains = Domains::of(rules.iter().flat_map(|&r| policy.rule(r).conditions()));
         for &f in facts {
             if policy.fact(f).derived {
                 continue;
             }
             let lits = match &policy.fact(f).ty {
                 FactType::Bool => FactLits::Bool(circuit.fresh()),
-                FactType::Enum(variants) => {
-                    let lits: Vec<Lit> = variants.iter().map(|_| circuit.fresh()).collect();
-                    exactly_one(circuit, &lits);
-                    FactLits::Enum(lits)
-                }
-                FactType::Int { lo, hi } => {
-                    int_lits(circuit, *lo, *hi, index.thresholds[f].iter().copied())
-                }
+                FactType::Enum(variants) => enum_lits(circuit, variants.len(), domains.sets(f)),
+                FactType::Int { lo, hi } => int_lits(circuit, *lo, *hi, domains.thresholds(f)),
             };
             self.set(f, lits);
         }
@@ -240,4 +238,104 @@ pub fn int_lits<S: SolveIncremental + Default>(
         circuit.clause(&[!w[1].1, w[0].1]);
     }
     FactLits::Int { lo, hi, thresholds }
+}
+
+/// What some conditions can tell apart about each fact: the variant sets tested on each
+/// enum fact, the thresholds on each integer fact.
+#[derive(Default)]
+pub struct Domains<'c> {
+    sets: HashMap<FactId, Vec<&'c [bool]>>,
+    thresholds: HashMap<FactId, Vec<i64>>,
+}
+
+impl<'c> Domains<'c> {
+    /// The domains the conditions read.
+    pub fn of(conditions: impl IntoIterator<Item = &'c Cond>) -> Self {
+        let mut d = Domains::default();
+        for c in conditions {
+            d.add(c);
+        }
+        d
+    }
+
+    /// Adds what one more condition reads. Conditions nest at most as deep as the parser
+    /// allows.
+    pub fn add(&mut self, c: &'c Cond) {
+        match c {
+            Cond::OneOf(f, set) => self.sets.entry(*f).or_default().push(set),
+            Cond::Compare(f, _, n) => {
+                let ts = self.thresholds.entry(*f).or_default();
+                // Whatever the operator, `x op n` can change only at `n` and at `n + 1`.
+                ts.push(*n);
+                if let Some(m) = n.checked_add(1) {
+                    ts.push(m);
+                }
+            }
+            Cond::Not(x) => self.add(x),
+            Cond::And(xs) | Cond::Or(xs) => xs.iter().for_each(|x| self.add(x)),
+            Cond::Const(_) | Cond::Fact(_) => {}
+        }
+    }
+
+    /// The variant sets tested on an enum fact.
+    pub fn sets(&self, f: FactId) -> &[&'c [bool]] {
+        self.sets.get(&f).map_or(&[], Vec::as_slice)
+    }
+
+    /// The thresholds of an integer fact's comparisons (any order, duplicates kept).
+    pub fn thresholds(&self, f: FactId) -> impl Iterator<Item = i64> + '_ {
+        self.thresholds.get(&f).into_iter().flatten().copied()
+    }
+}
+
+/// An enum of `width` variants as one literal per class of variants that all `sets` treat
+/// alike, exactly one true; each variant gets its class's literal.
+pub fn enum_lits<S: SolveIncremental + Default>(
+    circuit: &mut Circuit<S>,
+    width: usize,
+    sets: &[&[bool]],
+) -> FactLits {
+    let mut classes: HashMap<Vec<u64>, Lit> = HashMap::new();
+    let mut order = Vec::new();
+    let words = sets.len().div_ceil(64).max(1);
+    let per_variant: Vec<Lit> = (0..width)
+        .map(|v| {
+            let mut signature = vec![0u64; words];
+            for (i, set) in sets.iter().enumerate() {
+                if set.get(v).copied().unwrap_or(false) {
+                    signature[i / 64] |= 1 << (i % 64);
+                }
+            }
+            *classes.entry(signature).or_insert_with(|| {
+                let l = circuit.fresh();
+                order.push(l);
+                l
+            })
+        })
+        .collect();
+    exactly_one(circuit, &order);
+    FactLits::Enum(per_variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FactLits, enum_lits};
+    use crate::analysis::DefaultSolver;
+    use crate::analysis::circuit::Circuit;
+
+    #[test]
+    fn variants_no_condition_tells_apart_share_a_literal() {
+        let mut c = Circuit::<DefaultSolver>::new();
+        let is_v1 = [false, true, false, false, false];
+        let not_v3 = [true, true, true, false, true];
+        let FactLits::Enum(lits) = enum_lits(&mut c, 5, &[&is_v1, &not_v3]) else {
+            unreachable!()
+        };
+        assert_eq!(lits[0], lits[2]);
+        assert_eq!(lits[0], lits[4]);
+        assert_ne!(lits[0], lits[1]);
+        assert_ne!(lits[0], lits[3]);
+        assert!(c.sat(&[lits[3]]).unwrap());
+        assert!(!c.sat(&[lits[3], lits[1]]).unwrap());
+    }
 }
