@@ -1,7 +1,8 @@
-//! Arbitrary bytes as case input (JSON, an array, or JSON Lines) for the bundled doctrine.
+//! Arbitrary bytes as case input (JSON, an array, or JSON Lines) for the bundled doctrine,
+//! read one case after another and streamed through the parallel engine.
 #![no_main]
 
-use deontic::model::{CaseForm as Form, read_cases};
+use deontic::model::{ArrayLines, CaseForm, read_cases};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
@@ -12,7 +13,7 @@ static POLICY: LazyLock<deontic::Policy> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     let policy = &*POLICY;
-    for form in [Form::Auto, Form::Lines, Form::Document] {
+    for form in [CaseForm::Auto, CaseForm::Lines, CaseForm::Document] {
         let _ = read_cases(policy, data, form, |n, case| {
             let name = format!("#{n}");
             match case {
@@ -26,4 +27,9 @@ fuzz_target!(|data: &[u8]| {
             Ok(())
         });
     }
+    let writer = deontic::report::JsonLines::new(policy);
+    let mut out = Vec::new();
+    let _ = deontic::eval::stream::eval_lines(policy, data.to_vec(), &mut &[][..], &writer, &mut out);
+    let mut array = ArrayLines::new(data);
+    let _ = deontic::eval::stream::eval_lines(policy, Vec::new(), &mut array, &writer, &mut out);
 });
