@@ -6,9 +6,9 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Declares [`Code`] from one table: each code's variant, its name as written in reports
-/// and `allow` directives, its severity, and a one-line summary.
+/// and `allow` directives, its severity, a one-line summary, a description, and the fix.
 macro_rules! codes {
-    ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
+    ($($variant:ident = $name:literal, $severity:ident, $summary:literal, $description:literal, $fix:literal;)*) => {
         /// Every diagnostic code deontic emits.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
@@ -29,6 +29,14 @@ macro_rules! codes {
                 }
             }
 
+            /// The code's name in words run together (`UnknownName`), for tools that want a
+            /// name apart from the id.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Code::$variant => stringify!($variant),)*
+                }
+            }
+
             /// The severity a finding of this code has.
             pub fn severity(self) -> Severity {
                 match self {
@@ -36,10 +44,24 @@ macro_rules! codes {
                 }
             }
 
-            /// One line on what the code means, for SARIF rule metadata and documentation.
+            /// One line on what the code means.
             pub fn summary(self) -> &'static str {
                 match self {
                     $(Code::$variant => $summary,)*
+                }
+            }
+
+            /// What the code means, in a few sentences.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $description,)*
+                }
+            }
+
+            /// How to fix what it reports.
+            pub fn fix(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $fix,)*
                 }
             }
         }
@@ -47,28 +69,101 @@ macro_rules! codes {
 }
 
 codes! {
-    SyntaxError = "syntax-error", Error, "the text does not match the grammar";
-    UnknownName = "unknown-name", Error, "a name is used but not declared";
-    DuplicateName = "duplicate-name", Error, "a name is declared twice";
-    TypeMismatch = "type-mismatch", Error, "a fact, action or value is used at the wrong type";
+    SyntaxError = "syntax-error", Error, "the text does not match the grammar",
+        "The text is not a policy: a token is missing or out of place, a string is not closed, \
+         a `policy` or `source` line is out of place, a string has an unknown escape, the \
+         file is not UTF-8, is larger than 16 MiB, or nests parentheses and `not` more than \
+         256 deep.",
+        "Write what the message says is expected at the place it points to.";
+    UnknownName = "unknown-name", Error, "a name is used but not declared",
+        "A fact, action, enum variant or rule (in `overrides`) is used but no declaration \
+         has that name.",
+        "Correct the spelling (the message suggests the closest declared name), or declare \
+         the name.";
+    DuplicateName = "duplicate-name", Error, "a name is declared twice",
+        "A fact or action name, a rule name, a variant of one enum or a case name is \
+         declared twice, or two anonymous rules start on one line (they would have the same \
+         id).",
+        "Rename one of the two, or remove the second.";
+    TypeMismatch = "type-mismatch", Error, "a fact, action or value is used at the wrong type",
+        "A test does not fit its fact's type (`is` on a bool, a comparison on an enum), a \
+         modal conclusion or `requires` names a fact, a bare conclusion names an enum or \
+         integer fact, an enum has one variant, a range is empty, or an integer does not \
+         fit in 64 bits.",
+        "Use the test the fact's type takes: a bool fact alone, `is`/`in` for an enum, a \
+         comparison with a number for an integer.";
     SelfContradiction = "self-contradiction", Error,
-        "one rule both forbids and permits or requires an action";
-    DerivationCycle = "derivation-cycle", Error, "derived facts depend on each other in a cycle";
+        "one rule both forbids and permits or requires an action",
+        "A rule concludes `must not A` together with `may A` or `must A`: whenever it fires \
+         it contradicts itself.",
+        "Keep one of the two conclusions, or split the rule by condition.";
+    DerivationCycle = "derivation-cycle", Error, "derived facts depend on each other in a cycle",
+        "Derived facts are computed in dependency order, and these depend on each other \
+         through the conditions of the rules deriving them.",
+        "Break the loop: make one of the facts an input fact, or derive it from others.";
     OverrideCycle = "override-cycle", Error,
-        "the overrides relation has a cycle or names an anonymous rule";
-    InvalidCase = "invalid-case", Error, "a case block gives or expects something it cannot";
-    Conflict = "conflict", Error, "two rules can leave contradicting conclusions on one action";
-    NeverFires = "never-fires", Warning, "a rule fires in no valid case";
+        "the overrides relation has a cycle or names an anonymous rule",
+        "`overrides` says which rule wins, so it cannot loop; a rule cannot override itself; \
+         an anonymous rule cannot be overridden; and the relation, taken transitively, may \
+         hold at most 4,000,000 pairs of rules.",
+        "Remove one `overrides` of the loop, name the anonymous rule, or let each exception \
+         override the rule it is an exception to.";
+    InvalidCase = "invalid-case", Error, "a case block gives or expects something it cannot",
+        "A case block gives an unknown or derived fact, gives a fact twice or a value of the \
+         wrong type or out of range, leaves an enum or integer fact out, expects an input \
+         fact or an unknown name, or uses a verdict word of the wrong kind.",
+        "Give every enum and integer fact a value of its type, give only input facts, and \
+         expect actions (a verdict word) and derived facts (`true` or `false`).";
+    Conflict = "conflict", Error, "two rules can leave contradicting conclusions on one action",
+        "In some valid case both rules fire and, after overrides and requirements, a `must \
+         not` of one and a `may` or `must` of the other remain on the action: its verdict \
+         is `conflict`. The finding gives such a case.",
+        "Say which rule wins with `overrides`, or narrow a condition so that both cannot hold.";
+    NeverFires = "never-fires", Warning, "a rule fires in no valid case",
+        "No assignment of the input facts that their types allow makes the rule's condition \
+         hold (for a requirement: fail).",
+        "Fix the condition, or delete the rule.";
     AlwaysFires = "always-fires", Warning,
-        "a conditional rule or requirement fires in every valid case";
-    ShadowedRule = "shadowed-rule", Warning, "every conclusion of a rule is always removed by others";
+        "a conditional rule or requirement fires in every valid case",
+        "The rule has an `if` or `unless` part, or is a requirement, yet it fires whatever \
+         the case: the condition says nothing.",
+        "Drop the condition, or add the restriction it is missing.";
+    ShadowedRule = "shadowed-rule", Warning, "every conclusion of a rule is always removed by others",
+        "The rule fires in some case, but whenever it fires every one of its conclusions is \
+         removed by a rule that overrides it or by a requirement that outranks its \
+         permission, so it never decides anything. The finding names those rules and a case \
+         where it fires.",
+        "Delete the rule, or narrow the rules that remove its conclusions.";
     RedundantRule = "redundant-rule", Warning,
-        "deleting the rule changes no verdict and no derived fact";
-    UnusedFact = "unused-fact", Warning, "an input fact that no condition mentions";
-    UnusedAction = "unused-action", Warning, "an action that no rule concludes on";
+        "deleting the rule changes no verdict and no derived fact",
+        "In every valid case the policy decides every action and derived fact the same with \
+         and without the rule.",
+        "Delete it, or fix the rules that already decide its cases.";
+    UnusedFact = "unused-fact", Warning, "an input fact that no condition mentions",
+        "The fact is declared but no rule's condition reads it, so no case can turn on it.",
+        "Use it in a rule's condition, or remove the declaration.";
+    UnusedAction = "unused-action", Warning, "an action that no rule concludes on",
+        "The action is declared but no rule concludes on it: every case gives it its default, \
+         or leaves it undecided.",
+        "Add a rule on it, or remove the declaration.";
     UselessOverride = "useless-override", Warning,
-        "an override between rules with no action in common";
-    UnknownFinding = "unknown-finding", Warning, "an allow directive names no finding";
+        "an override between rules with no action in common",
+        "An override removes conclusions on the actions both rules conclude on; these two \
+         have none in common, and no longer chain of overrides passes through this one.",
+        "Remove the `overrides`.";
+    UnknownFinding = "unknown-finding", Warning, "an allow directive names no finding",
+        "A `# deontic: allow(...)` comment names a code that does not exist, so it silences \
+         nothing.",
+        "Spell the code as the documentation lists it (the message suggests the closest).";
+}
+
+/// Where the documentation of the codes lives: `DEONTIC_DOCS_URL` at build time (for a
+/// published copy of `docs/`), else the `docs/` folder of the sources it was built from.
+pub fn docs_base() -> String {
+    match option_env!("DEONTIC_DOCS_URL") {
+        Some(url) => url.trim_end_matches('/').to_string() + "/",
+        None => format!("file://{}/docs/", env!("CARGO_MANIFEST_DIR")),
+    }
 }
 
 impl Code {
@@ -76,6 +171,47 @@ impl Code {
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == name)
     }
+
+    /// The address of the code's entry in `docs/codes.md`.
+    pub fn docs_url(self) -> String {
+        format!("{}codes.md#{}", docs_base(), self.as_str())
+    }
+
+    /// The entry of `docs/codes.md` for this code, in Markdown.
+    pub fn docs_entry(self) -> String {
+        format!(
+            "## {}\n\n{} ({}). {}\n\n**Fix:** {}\n",
+            self.as_str(),
+            capitalized(self.summary()),
+            self.severity().as_str(),
+            self.description(),
+            self.fix()
+        )
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The whole of `docs/codes.md`, from the table of codes.
+pub fn codes_document() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nEvery diagnostic deontic reports has one of these codes. \
+         Errors stop a policy from being analysed or evaluated (the static errors) or fail \
+         `lint` (conflicts); warnings fail `lint` only with `--deny-warnings`. This file is \
+         generated from the table in `src/diagnostic.rs`, and a test keeps the two the \
+         same.\n\n",
+    );
+    for &c in Code::ALL {
+        out.push_str(&c.docs_entry());
+        out.push('\n');
+    }
+    out.pop();
+    out
 }
 
 impl fmt::Display for Code {
@@ -279,6 +415,19 @@ mod tests {
         assert_eq!(closest("cabinet_decison", names), Some("cabinet_decision"));
         assert_eq!(closest("cyber_attack", names), Some("cyberattack"));
         assert_eq!(closest("zzz", names), None);
+    }
+
+    #[test]
+    fn docs_codes_md_is_the_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/codes.md");
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        if on_disk != super::codes_document() {
+            if std::env::var_os("DEONTIC_WRITE_DOCS").is_some() {
+                std::fs::write(path, super::codes_document()).unwrap();
+            } else {
+                panic!("docs/codes.md differs from the table; run with DEONTIC_WRITE_DOCS=1");
+            }
+        }
     }
 
     #[test]

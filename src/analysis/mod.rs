@@ -10,10 +10,12 @@ mod findings;
 mod index;
 mod inputs;
 mod messages;
+mod queries;
 mod removal;
 mod world;
 
 pub use directives::{Directive, directives};
+pub use queries::firing_case;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Policy;
