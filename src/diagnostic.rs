@@ -151,6 +151,11 @@ codes! {
         "An override removes conclusions on the actions both rules conclude on; these two \
          have none in common, and no longer chain of overrides passes through this one.",
         "Remove the `overrides`.";
+    CaseWithoutExpect = "case-without-expect", Warning, "a case block expects nothing",
+        "The case block has no `expect` line, so `test` would pass it whatever the policy \
+         says: it asserts nothing.",
+        "Add `expect` lines (`deontic test --bless` writes the current verdicts in), or remove \
+         the block.";
     UnknownFinding = "unknown-finding", Warning, "an allow directive names no finding",
         "A `# deontic: allow(...)` comment names a code that does not exist, so it silences \
          nothing.",
@@ -162,7 +167,10 @@ codes! {
 pub fn docs_base() -> String {
     match option_env!("DEONTIC_DOCS_URL") {
         Some(url) => url.trim_end_matches('/').to_string() + "/",
-        None => format!("file://{}/docs/", env!("CARGO_MANIFEST_DIR")),
+        None => {
+            crate::uri::file_uri(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs"))
+                + "/"
+        }
     }
 }
 

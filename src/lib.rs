@@ -45,6 +45,7 @@ pub mod syntax;
 #[cfg(feature = "synth")]
 pub mod synth;
 pub mod testing;
+pub mod uri;
 
 pub use diagnostic::{Code, Diagnostic, Literal, Severity, Witness};
 pub use eval::{Outcome, Verdict};

@@ -176,6 +176,42 @@ fn fmt_check_accepts_the_bundled_policies() {
     assert_eq!(r.stdout, "checked 3 files: 0 would be reformatted\n");
 }
 
+#[test]
+fn fmt_formats_a_file_with_static_errors_unless_that_changes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = "fact a\naction x\nrule r:   if b then may x\n";
+    std::fs::write(dir.path().join("typo.policy"), typo).unwrap();
+    let r = run_in(Some(dir.path()), &["fmt", "typo.policy"], None);
+    assert_exit(&r, 0);
+    let formatted = std::fs::read_to_string(dir.path().join("typo.policy")).unwrap();
+    assert!(formatted.contains("rule r: if b then may x"), "{formatted}");
+
+    // Two anonymous rules on one line are a `duplicate-name`; splitting the line gives
+    // each its own id, so the layout would change what the file means.
+    let two = "fact a\naction x\nif a then may x if a then must x\n";
+    let file = dir.path().join("two.policy");
+    std::fs::write(&file, two).unwrap();
+    for args in [
+        &["fmt", "two.policy"][..],
+        &["fmt", "--check", "two.policy"],
+    ] {
+        let r = run_in(Some(dir.path()), args, None);
+        assert_exit(&r, 1);
+        assert_eq!(
+            r.stderr,
+            "error: two.policy: not formatted: formatting would change its static errors from \
+             `duplicate-name` to none (`--force` formats it anyway)\n"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), two);
+    }
+    let r = run_in(Some(dir.path()), &["fmt", "--force", "two.policy"], None);
+    assert_exit(&r, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "fact a\naction x\nif a then may x\nif a then must x\n"
+    );
+}
+
 // ---- explain ----------------------------------------------------------------------------
 
 const DOCTRINE: &str = "policies/nl-cyber-response.policy";
@@ -358,7 +394,7 @@ fn bless_fixes_wrong_expectations_and_adds_missing_ones() {
     assert_exit(&r, 0);
     assert_eq!(
         r.stdout,
-        "BLESS draft.policy: \"a only\"\n    line 10: `x` is permitted, was forbidden\n    \
+        "BLESS draft.policy: \"a only\"\n    line 10: `x` is permitted by permit, was forbidden\n    \
          added 1 `expect` line\nBLESS draft.policy: \"both\"\n    added 2 `expect` lines\n\
          blessed 2 cases in 1 file\n2 passed, 0 failed\n"
     );
@@ -413,7 +449,7 @@ fn coverage_names_unfired_rules_and_unreached_verdicts() {
     assert_eq!(
         r.stdout,
         "FAIL draft.policy: \"a only\"\n    line 10: expected `x` is forbidden, got permitted (by permit)\n\
-         PASS draft.policy: \"both\"\n\
+         WARN draft.policy: \"both\": expects nothing (add `expect` lines)\n\
          coverage draft.policy: 2 of 2 rules fired, 1 verdict not reached\n    \
          x: no case reached forbidden\n\
          1 passed, 1 failed\n"
@@ -447,7 +483,8 @@ fn junit_xml_for_ci() {
     assert_eq!(
         failure.text(),
         Some(
-            "line 15: expected `x` is forbidden, got permitted (by @6)\n\
+            "tests/fixtures/cli/wrong-expectation.policy:13\n\
+             line 15: expected `x` is forbidden, got permitted (by @6)\n\
              line 16: expected `incident` is false, got true (by @5)"
         )
     );
@@ -458,16 +495,30 @@ fn junit_xml_for_ci() {
         .find(|n| n.has_tag_name("system-out"))
         .unwrap();
     assert!(out.text().unwrap().starts_with("coverage "));
-    insta::assert_snapshot!(
+    let xml = run(&[
+        "test",
+        "--format",
         "junit",
-        run(&[
-            "test",
-            "--format",
-            "junit",
-            "tests/fixtures/cli/wrong-expectation.policy"
-        ])
-        .stdout
-    );
+        "tests/fixtures/cli/wrong-expectation.policy",
+    ])
+    .stdout;
+    insta::assert_snapshot!("junit", without_times(&xml));
+}
+
+/// The XML with every `time="…"` attribute's value replaced, so a snapshot does not
+/// depend on how fast the machine is.
+fn without_times(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(" time=\"") {
+        let value = at + " time=\"".len();
+        out.push_str(&rest[..value]);
+        out.push_str("[seconds]");
+        let end = rest[value..].find('"').map_or(rest.len(), |e| value + e);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

@@ -34,7 +34,8 @@ pub fn lint(policy: &Policy) -> Result<Vec<Diagnostic>, AnalysisError> {
 pub fn lint_with<S: SolveIncremental + Default>(
     policy: &Policy,
 ) -> Result<Vec<Diagnostic>, AnalysisError> {
-    let found = findings::all::<S>(policy, true)?;
+    let mut found = findings::all::<S>(policy, true)?;
+    found.extend(policy.warnings().iter().cloned());
     let mut out = directives::apply(policy, found);
     out.sort_by_key(|d| (d.span().map(|s| s.start), d.code));
     Ok(out)
@@ -44,7 +45,8 @@ pub fn lint_with<S: SolveIncremental + Default>(
 /// the solver. Slower; the findings are the same, which the tests check.
 #[doc(hidden)]
 pub fn lint_solver_only(policy: &Policy) -> Result<Vec<Diagnostic>, AnalysisError> {
-    let found = findings::all::<DefaultSolver>(policy, false)?;
+    let mut found = findings::all::<DefaultSolver>(policy, false)?;
+    found.extend(policy.warnings().iter().cloned());
     let mut out = directives::apply(policy, found);
     out.sort_by_key(|d| (d.span().map(|s| s.start), d.code));
     Ok(out)

@@ -16,6 +16,13 @@ pub struct Cli {
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour diagnostics: `auto` on a terminal (not with `NO_COLOR`, always with
+    /// `CLICOLOR_FORCE`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Print only the summary line, and nothing when all is well (check, lint, test, fmt)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands.
@@ -27,9 +34,12 @@ pub enum Command {
         after_help = "Example:\n  deontic check policies/\n  deontic check policies/nl-cyber-response.policy"
     )]
     Check {
-        /// Policy files, or folders searched recursively for `*.policy`
+        /// Policy files, folders searched recursively for `*.policy`, or `-` for standard input
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// The name standard input goes by in reports
+        #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+        stdin_filename: String,
     },
     /// Evaluate cases: from a JSON file, `--given`, or the policy's own case blocks
     #[command(after_help = "Examples:\n  \
@@ -45,6 +55,7 @@ pub enum Command {
         /// A case as a list: `a,not b,actor=state,severity=4`; repeat for more cases
         #[arg(long, value_name = "FACTS", conflicts_with = "cases")]
         given: Vec<String>,
+        /// How to write each case's verdicts
         #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
         format: EvalFormat,
     },
@@ -54,33 +65,49 @@ pub enum Command {
         Silence a finding for one rule with a comment on the line above it:\n  # deontic: allow(redundant-rule)"
     )]
     Lint {
-        /// Policy files, or folders searched recursively for `*.policy`
+        /// Policy files, folders searched recursively for `*.policy`, or `-` for standard input
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// How to write the findings
         #[arg(long, value_enum, default_value_t = LintFormat::Human)]
         format: LintFormat,
         /// Fail (exit 1) on warnings too
         #[arg(long)]
         deny_warnings: bool,
+        /// The name standard input goes by in reports
+        #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+        stdin_filename: String,
     },
     /// Run the expectations of the policies' case blocks
     #[command(after_help = "Examples:\n  deontic test policies/\n  \
+        deontic test policies/ --case counterattack\n  \
         deontic test policies/ --coverage\n  \
         deontic test policies/ --format junit > junit.xml\n  \
-        deontic test new.policy --bless")]
+        deontic test new.policy --bless\n\n\
+        A case passes when every `expect` line holds: the verdict word, and with `by`, the rules\n\
+        it rests on. `--case` keeps the cases whose name holds the text (or matches it, with\n\
+        `*` and `?`).")]
     Test {
-        /// Policy files, or folders searched recursively for `*.policy`
+        /// Policy files, folders searched recursively for `*.policy`, or `-` for standard input
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Write the actual verdicts into the case blocks' `expect` lines: fix wrong ones, and
-        /// add one for every action and derived fact a block does not expect yet
-        #[arg(long)]
-        bless: bool,
+        /// Write what the policy decides into the case blocks' `expect` lines: fix wrong ones
+        /// and add one for every action and derived fact a block does not expect yet, with
+        /// `by` lists (`--bless=verdicts`: the verdict words only)
+        #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "full")]
+        bless: Option<BlessWhat>,
         /// Also report the rules no case fired and, per action, the verdicts no case reached
         #[arg(long)]
         coverage: bool,
+        /// Run only the cases whose name holds this text, or matches it with `*` and `?`
+        #[arg(long, value_name = "NAME")]
+        case: Option<String>,
+        /// How to write the results
         #[arg(long, value_enum, default_value_t = TestFormat::Human)]
         format: TestFormat,
+        /// The name standard input goes by in reports
+        #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+        stdin_filename: String,
     },
     /// Rewrite policies in the canonical layout, keeping every comment
     #[command(after_help = "Examples:\n  deontic fmt policies/\n  \
@@ -94,6 +121,10 @@ pub enum Command {
         /// Change nothing; print a diff for each file that is not formatted and exit 1
         #[arg(long)]
         check: bool,
+        /// Format a file that has static errors other than syntax errors too (formatting can
+        /// then change what it means: two anonymous rules on one line get their own ids)
+        #[arg(long)]
+        force: bool,
     },
     /// Show why each verdict is what it is: the rules, their quoted text, the facts
     #[command(after_help = "Examples:\n  \
@@ -111,8 +142,9 @@ pub enum Command {
         /// A case as a list: `a,not b,actor=state,severity=4`; repeat for more cases
         #[arg(long, value_name = "FACTS")]
         given: Vec<String>,
-        #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
-        format: EvalFormat,
+        /// How to write each case's explanation
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+        format: ExplainFormat,
     },
     /// Draw the policy as a graph: facts -> rules -> actions, overrides and requirements
     #[command(after_help = "Examples:\n  \
@@ -121,12 +153,54 @@ pub enum Command {
     Graph {
         /// The policy file
         policy: PathBuf,
+        /// How to draw it
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Write a completion script for a shell to standard output
+    #[command(after_help = "Examples:\n  \
+        deontic completions bash > ~/.local/share/bash-completion/completions/deontic\n  \
+        deontic completions zsh > ~/.zfunc/_deontic\n  \
+        deontic completions fish > ~/.config/fish/completions/deontic.fish")]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual page (roff) to standard output
+    #[command(after_help = "Example:\n  deontic man > deontic.1 && man ./deontic.1")]
+    Man,
 }
 
-/// How `eval` and `explain` write their results.
+/// When to colour diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless `NO_COLOR` is set; always when `CLICOLOR_FORCE` is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// What `test --bless` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BlessWhat {
+    /// Verdicts with their `by` lists
+    Full,
+    /// Verdict words only
+    Verdicts,
+}
+
+/// How `explain` writes its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// An indented tree per case: each action, the rules on it, their facts
+    Human,
+    /// JSON Lines: one object per case
+    Json,
+}
+
+/// How `eval` writes its results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EvalFormat {
     /// An aligned table per case
@@ -144,6 +218,8 @@ pub enum LintFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning services
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::...`), one line per finding
+    Github,
 }
 
 /// How `graph` draws the policy.
@@ -160,6 +236,8 @@ pub enum GraphFormat {
 pub enum TestFormat {
     /// One line per case and a total
     Human,
+    /// JSON Lines: one object per case, then a summary object
+    Json,
     /// JUnit XML, for CI systems
     Junit,
 }

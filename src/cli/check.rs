@@ -1,26 +1,34 @@
 //! `deontic check`: the static errors of each policy file.
 
-use super::common::{Status, load, plural, write_diagnostics};
+use super::common::{Context, Status, load, plural, write_diagnostics};
 use super::files;
-use crate::report::Style;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-/// Reports the static errors of every policy file under `paths`.
-pub(super) fn check(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io::Result<Status> {
+/// Reports the static errors (and the warnings of the checks) of every policy file under
+/// `paths`.
+pub(super) fn check(paths: &[PathBuf], cx: &Context, out: &mut impl Write) -> io::Result<Status> {
     let (files, path_errors) = files::policy_files(paths);
     let mut status = Status::Ok;
-    let (mut errors, mut checked) = (0, 0);
+    let (mut errors, mut warnings, mut checked) = (0, 0, 0);
     for path in &files {
-        match load(path) {
+        match load(path, cx) {
             Err(e) => {
                 eprintln!("error: {e}");
                 status = Status::CouldNotRun;
             }
-            Ok(Ok(_)) => checked += 1,
+            Ok(Ok(p)) => {
+                checked += 1;
+                warnings += p.warnings().len();
+                if !cx.quiet {
+                    write_diagnostics(out, p.warnings(), p.source(), cx.style)?;
+                }
+            }
             Ok(Err(f)) => {
                 checked += 1;
-                write_diagnostics(out, &f.diagnostics, &f.source, style)?;
+                if !cx.quiet {
+                    write_diagnostics(out, &f.diagnostics, &f.source, cx.style)?;
+                }
                 errors += f.diagnostics.len();
                 status = status.max(Status::Failed);
             }
@@ -30,9 +38,17 @@ pub(super) fn check(paths: &[PathBuf], style: Style, out: &mut impl Write) -> io
         eprintln!("error: {e}");
         status = Status::CouldNotRun;
     }
+    if cx.quiet && status == Status::Ok {
+        return Ok(status);
+    }
+    let warnings = if warnings > 0 {
+        format!(", {}", plural(warnings, "warning"))
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "checked {}: {}",
+        "checked {}: {}{warnings}",
         plural(checked, "file"),
         plural(errors, "error")
     )?;

@@ -1,13 +1,14 @@
 //! What the commands share: how a run ends, loading policy files, opening case input, and
 //! writing diagnostics.
 
+use super::ColorWhen;
 use super::files;
 use crate::diagnostic::Diagnostic;
 use crate::model::{CaseForm, Failure, Policy};
 use crate::report::{self, Style};
 use crate::source::Source;
-use std::io::{self, BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// How a command ended.
@@ -109,33 +110,92 @@ impl<S: Sink> Write for StopWhenClosed<'_, S> {
     }
 }
 
-/// The style of diagnostics on standard output: colour only on a terminal without
-/// `NO_COLOR`.
-pub(super) fn stdout_style() -> Style {
+/// What every command is run with besides its own arguments.
+#[derive(Clone, Debug)]
+pub(super) struct Context {
+    /// How diagnostics are drawn on standard output, and on standard error.
+    pub style: Style,
+    pub err_style: Style,
+    /// Only the summary line, and nothing when all is well.
+    pub quiet: bool,
+    /// The name standard input goes by (`-` among the paths).
+    pub stdin_name: String,
+}
+
+impl Context {
+    /// The context for `--color` and `--quiet`.
+    pub fn new(color: ColorWhen, quiet: bool) -> Self {
+        Context {
+            style: style(color, io::stdout().is_terminal()),
+            err_style: style(color, io::stderr().is_terminal()),
+            quiet,
+            stdin_name: "<stdin>".to_string(),
+        }
+    }
+
+    /// The same, with standard input named `name`.
+    pub fn naming_stdin(&self, name: &str) -> Self {
+        Context {
+            stdin_name: name.to_string(),
+            ..self.clone()
+        }
+    }
+
+    /// The name a path goes by in reports.
+    pub fn name(&self, path: &Path) -> String {
+        if path == Path::new("-") {
+            self.stdin_name.clone()
+        } else {
+            path.display().to_string()
+        }
+    }
+}
+
+/// Colour as `--color`, `NO_COLOR` and `CLICOLOR_FORCE` say, for an output that is or is
+/// not a terminal.
+fn style(color: ColorWhen, terminal: bool) -> Style {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if set("CLICOLOR_FORCE") => true,
+        ColorWhen::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
     Style {
-        color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color,
         ..Style::plain()
     }
 }
 
-/// The same for standard error.
+/// The style of diagnostics on standard error, for commands run without a context.
 pub(super) fn stderr_style() -> Style {
-    Style {
-        color: io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        ..Style::plain()
-    }
+    style(ColorWhen::Auto, io::stderr().is_terminal())
 }
 
-/// Loads a policy file: `Ok(Err(failure))` when it has static errors.
-pub(super) fn load(path: &Path) -> Result<Result<Policy, Failure>, files::PathError> {
-    let bytes = files::read_bytes(path)?;
-    Ok(Policy::from_bytes(path.display().to_string(), bytes))
+/// Loads a policy file, or standard input for `-`: `Ok(Err(failure))` when it has static
+/// errors.
+pub(super) fn load(path: &Path, cx: &Context) -> Result<Result<Policy, Failure>, files::PathError> {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| files::PathError {
+                path: PathBuf::from(&cx.stdin_name),
+                reason: files::io_reason(&e),
+            })?;
+        bytes
+    } else {
+        files::read_bytes(path)?
+    };
+    Ok(Policy::from_bytes(cx.name(path), bytes))
 }
 
 /// Loads the one policy a command works on, reporting why it cannot: a path problem
 /// (exit 2) or the policy's static errors on standard error (exit 1).
 pub(super) fn load_one(path: &Path) -> Result<Policy, Status> {
-    match load(path) {
+    let cx = Context::new(ColorWhen::Auto, false);
+    match load(path, &cx) {
         Err(e) => {
             eprintln!("error: {e}");
             Err(Status::CouldNotRun)

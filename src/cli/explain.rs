@@ -1,7 +1,7 @@
 //! `deontic explain POLICY [CASES] [--given ...] [ACTION...]`: the decision trail of each
 //! verdict, for cases read as `eval` reads them.
 
-use super::EvalFormat;
+use super::ExplainFormat;
 use super::common::{NO_CASES, Status, load_one, open_cases};
 use crate::diagnostic::did_you_mean;
 use crate::eval::trace;
@@ -23,7 +23,7 @@ pub(super) fn explain(
     policy: &Path,
     rest: &[String],
     given: &[String],
-    format: EvalFormat,
+    format: ExplainFormat,
     out: &mut impl Write,
 ) -> io::Result<Status> {
     let (cases, names) = match rest.split_first() {
@@ -54,19 +54,19 @@ pub(super) fn explain(
     let mut invalid = false;
     let mut emit =
         |name: &str, case: Result<Case, CaseError>, out: &mut dyn Write| match (case, format) {
-            (Ok(case), EvalFormat::Human) => {
+            (Ok(case), ExplainFormat::Human) => {
                 let traced = trace(&policy, &case);
                 writeln!(out, "{}", report::explain_human(name, &traced, &actions))
             }
-            (Ok(case), EvalFormat::Json) => {
+            (Ok(case), ExplainFormat::Json) => {
                 let traced = trace(&policy, &case);
                 writeln!(out, "{}", report::explain_json(name, &traced, &actions))
             }
-            (Err(e), EvalFormat::Human) => {
+            (Err(e), ExplainFormat::Human) => {
                 invalid = true;
                 write!(out, "{}", report::eval_invalid_human(name, &e))
             }
-            (Err(e), EvalFormat::Json) => {
+            (Err(e), ExplainFormat::Json) => {
                 invalid = true;
                 writeln!(out, "{}", report::eval_json_error(name, &e.to_string()))
             }
@@ -90,8 +90,8 @@ pub(super) fn explain(
         }
         for c in policy.cases() {
             let name = match format {
-                EvalFormat::Human => format!("{:?}", c.name),
-                EvalFormat::Json => c.name.clone(),
+                ExplainFormat::Human => format!("{:?}", c.name),
+                ExplainFormat::Json => c.name.clone(),
             };
             emit(&name, Ok(c.case.clone()), out)?;
         }

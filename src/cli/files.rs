@@ -24,6 +24,11 @@ pub fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
+        if path == Path::new("-") {
+            // Standard input: read by the command, once.
+            files.push(path.clone());
+            continue;
+        }
         match std::fs::metadata(path) {
             Err(e) => errors.push(PathError {
                 path: path.clone(),

@@ -1,15 +1,30 @@
 //! `deontic fmt`: rewrite policy files in the canonical layout, check them, or format
 //! standard input.
 
-use super::common::{Status, plural, stderr_style};
+use super::common::{Context, Status, plural};
 use super::files;
 use crate::format::{FormatError, format};
+use crate::model::Policy;
 use crate::report;
 use crate::source::Source;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-pub(super) fn fmt(paths: &[PathBuf], check: bool, out: &mut impl Write) -> io::Result<Status> {
+/// How to format: check only, format despite static errors, and how to report.
+struct How<'c> {
+    check: bool,
+    force: bool,
+    cx: &'c Context,
+}
+
+pub(super) fn fmt(
+    paths: &[PathBuf],
+    check: bool,
+    force: bool,
+    cx: &Context,
+    out: &mut impl Write,
+) -> io::Result<Status> {
+    let how = How { check, force, cx };
     let mut status = Status::Ok;
     let (mut seen, mut changed, mut failed) = (0, 0, 0);
     for path in paths {
@@ -20,7 +35,7 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, out: &mut impl Write) -> io::R
                 status = Status::CouldNotRun;
                 continue;
             }
-            status = status.max(stdin(bytes, check, out)?);
+            status = status.max(stdin(bytes, &how, out)?);
             continue;
         }
         let (found, errors) = files::policy_files(std::slice::from_ref(path));
@@ -30,13 +45,13 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, out: &mut impl Write) -> io::R
         }
         for file in &found {
             seen += 1;
-            let (s, c) = one_file(file, check, out)?;
+            let (s, c) = one_file(file, &how, out)?;
             status = status.max(s);
             changed += usize::from(c);
             failed += usize::from(s != Status::Ok && !c);
         }
     }
-    if seen > 0 {
+    if seen > 0 && !(cx.quiet && status == Status::Ok) {
         let verb = if check { "checked" } else { "formatted" };
         let what = if check {
             format!("{changed} would be reformatted")
@@ -71,7 +86,8 @@ fn read(path: &Path) -> Result<String, (Status, String)> {
 }
 
 /// Formats one file in place, or with `check` prints its diff. Returns whether it changed.
-fn one_file(path: &Path, check: bool, out: &mut impl Write) -> io::Result<(Status, bool)> {
+fn one_file(path: &Path, how: &How, out: &mut impl Write) -> io::Result<(Status, bool)> {
+    let check = how.check;
     let name = path.display().to_string();
     let text = match read(path) {
         Ok(t) => t,
@@ -80,7 +96,7 @@ fn one_file(path: &Path, check: bool, out: &mut impl Write) -> io::Result<(Statu
             return Ok((status, false));
         }
     };
-    let formatted = match formatted(&Source::new(name.as_str(), text.as_str())) {
+    let formatted = match formatted(&Source::new(name.as_str(), text.as_str()), how) {
         Ok(f) => f,
         Err(status) => return Ok((status, false)),
     };
@@ -88,7 +104,9 @@ fn one_file(path: &Path, check: bool, out: &mut impl Write) -> io::Result<(Statu
         return Ok((Status::Ok, false));
     }
     if check {
-        write!(out, "{}", diff(&name, &text, &formatted))?;
+        if !how.cx.quiet {
+            write!(out, "{}", diff(&name, &text, &formatted))?;
+        }
         return Ok((Status::Failed, true));
     }
     if let Err(e) = super::write::write_atomic(path, |w| w.write_all(formatted.as_bytes())) {
@@ -99,12 +117,13 @@ fn one_file(path: &Path, check: bool, out: &mut impl Write) -> io::Result<(Statu
 }
 
 /// Standard input to standard output, or with `check` its diff.
-fn stdin(bytes: Vec<u8>, check: bool, out: &mut impl Write) -> io::Result<Status> {
+fn stdin(bytes: Vec<u8>, how: &How, out: &mut impl Write) -> io::Result<Status> {
+    let check = how.check;
     let Ok(text) = String::from_utf8(bytes) else {
         eprintln!("error: standard input: not UTF-8 text");
         return Ok(Status::Failed);
     };
-    let formatted = match formatted(&Source::new("<stdin>", text.as_str())) {
+    let formatted = match formatted(&Source::new(how.cx.stdin_name.as_str(), text.as_str()), how) {
         Ok(f) => f,
         Err(status) => {
             // Standard output still gets the text, unchanged, so a pipe loses nothing.
@@ -121,30 +140,72 @@ fn stdin(bytes: Vec<u8>, check: bool, out: &mut impl Write) -> io::Result<Status
     if formatted == text {
         return Ok(Status::Ok);
     }
-    write!(out, "{}", diff("<stdin>", &text, &formatted))?;
+    if !how.cx.quiet {
+        write!(out, "{}", diff(&how.cx.stdin_name, &text, &formatted))?;
+    }
     Ok(Status::Failed)
 }
 
 /// The formatted text, or the status after reporting why there is none.
-fn formatted(source: &Source) -> Result<String, Status> {
-    match format(source) {
-        Ok(f) => Ok(f),
+/// A file with static errors is formatted as any other, unless formatting would change
+/// which errors it has: two anonymous rules on one line (a `duplicate-name`) get ids of
+/// their own when the layout splits the line, and that needs `--force`.
+fn formatted(source: &Source, how: &How) -> Result<String, Status> {
+    let text = match format(source) {
+        Ok(f) => f,
         Err(FormatError::Syntax(diags)) => {
             eprint!(
                 "{}",
-                report::render_diagnostics(&diags, source, stderr_style())
+                report::render_diagnostics(&diags, source, how.cx.err_style)
             );
             eprintln!(
                 "error: {}: not formatted: it has syntax errors",
                 source.name()
             );
-            Err(Status::Failed)
+            return Err(Status::Failed);
         }
         Err(e @ FormatError::Internal(_)) => {
             eprintln!("error: {}: {e}", source.name());
-            Err(Status::CouldNotRun)
+            return Err(Status::CouldNotRun);
         }
+    };
+    if how.force {
+        return Ok(text);
     }
+    let before = error_codes(source.clone());
+    if before.is_empty() {
+        return Ok(text);
+    }
+    let after = error_codes(Source::new(source.name(), text.as_str()));
+    if before != after {
+        let list = |codes: &[&str]| match codes {
+            [] => "none".to_string(),
+            _ => codes
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        eprintln!(
+            "error: {}: not formatted: formatting would change its static errors from {} to {} \
+             (`--force` formats it anyway)",
+            source.name(),
+            list(&before),
+            list(&after)
+        );
+        return Err(Status::Failed);
+    }
+    Ok(text)
+}
+
+/// The codes of a text's static errors, sorted.
+fn error_codes(source: Source) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = match Policy::from_source(source) {
+        Ok(_) => Vec::new(),
+        Err(f) => f.diagnostics.iter().map(|d| d.code.as_str()).collect(),
+    };
+    codes.sort_unstable();
+    codes
 }
 
 /// A unified diff from the file as it is to the file formatted.

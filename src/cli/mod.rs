@@ -14,12 +14,17 @@ mod files;
 mod fmt;
 mod graph;
 mod lint;
+mod shell;
 mod test;
 pub mod write;
 
-pub use args::{Cli, Command, EvalFormat, GraphFormat, LintFormat, TestFormat};
-pub use common::{Output, Status};
+pub use args::{
+    BlessWhat, Cli, ColorWhen, Command, EvalFormat, ExplainFormat, GraphFormat, LintFormat,
+    TestFormat,
+};
+pub use common::{Output, Sink, Status};
 
+use common::Context;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -27,9 +32,12 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(Output::new(stdout.lock()));
-    let style = common::stdout_style();
+    let cx = Context::new(cli.color, cli.quiet);
     let result = match cli.command {
-        Command::Check { paths } => check::check(&paths, style, &mut out),
+        Command::Check {
+            paths,
+            stdin_filename,
+        } => check::check(&paths, &cx.naming_stdin(&stdin_filename), &mut out),
         Command::Eval {
             policy,
             cases,
@@ -40,16 +48,23 @@ pub fn run(cli: Cli) -> ExitCode {
             paths,
             bless,
             coverage,
+            case,
             format,
+            stdin_filename,
         } => {
             let opts = test::Options {
                 bless,
                 coverage,
+                case,
                 format,
             };
-            test::test(&paths, opts, style, &mut out)
+            test::test(&paths, &opts, &cx.naming_stdin(&stdin_filename), &mut out)
         }
-        Command::Fmt { paths, check } => fmt::fmt(&paths, check, &mut out),
+        Command::Fmt {
+            paths,
+            check,
+            force,
+        } => fmt::fmt(&paths, check, force, &cx, &mut out),
         Command::Explain {
             policy,
             rest,
@@ -61,7 +76,13 @@ pub fn run(cli: Cli) -> ExitCode {
             paths,
             format,
             deny_warnings,
-        } => lint::lint(&paths, format, deny_warnings, style, &mut out),
+            stdin_filename,
+        } => {
+            let cx = cx.naming_stdin(&stdin_filename);
+            lint::lint(&paths, format, deny_warnings, &cx, &mut out)
+        }
+        Command::Completions { shell } => shell::completions(shell, &mut out),
+        Command::Man => shell::man(&mut out),
     };
     // A closed pipe (`deontic lint ... | head -1`) ends the output, not the run: the status
     // is what the command found. (Only `eval` stops early; see `cli/eval.rs`.)

@@ -1,29 +1,31 @@
-//! `deontic test`: run the case blocks' expectations; `--bless` writes the actual verdicts
-//! into them, `--coverage` reports what the cases leave untried, `--format junit` writes
-//! JUnit XML.
+//! `deontic test`: run the case blocks' expectations; `--bless` writes what the policy
+//! decides into them, `--case` picks cases by name, `--coverage` reports what the cases
+//! leave untried, `--format json|junit` writes them for machines.
 
-use super::TestFormat;
-use super::common::{Status, load, plural, write_diagnostics};
-use super::files;
-use crate::model::{ExpectTarget, Failure, Policy};
+use super::common::{Context, Status, load, plural, write_diagnostics};
+use super::{BlessWhat, TestFormat, files};
+use crate::eval::trace;
+use crate::model::{CaseBlock, ExpectTarget, Failure, Policy};
 use crate::report::{self, Style, Suite, SuiteCase};
 use crate::source::Source;
-use crate::testing::{CaseRun, bless, coverage, run_case};
+use crate::testing::{BlessMode, CaseRun, bless, coverage, run_case};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// What `test` was asked to do besides running the cases.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Options {
-    pub bless: bool,
+    pub bless: Option<BlessWhat>,
     pub coverage: bool,
+    pub case: Option<String>,
     pub format: TestFormat,
 }
 
 /// Counts and outputs across files.
 struct Run<'o, W: Write> {
-    opts: Options,
-    style: Style,
+    opts: &'o Options,
+    cx: &'o Context,
     out: &'o mut W,
     passed: usize,
     failed: usize,
@@ -33,20 +35,55 @@ struct Run<'o, W: Write> {
     status: Status,
 }
 
+/// Whether a case's name is picked by `--case`: it holds the text, or with `*` and `?`
+/// matches it whole.
+pub(super) fn picked(pattern: Option<&str>, name: &str) -> bool {
+    let Some(pattern) = pattern else {
+        return true;
+    };
+    if !pattern.contains(['*', '?']) {
+        return name.contains(pattern);
+    }
+    // Glob matching by the classic two-pointer walk, `*` remembered for backtracking.
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
+}
+
 pub(super) fn test(
     paths: &[PathBuf],
-    opts: Options,
-    style: Style,
+    opts: &Options,
+    cx: &Context,
     out: &mut impl Write,
 ) -> io::Result<Status> {
-    if opts.bless && opts.format == TestFormat::Junit {
-        eprintln!("error: `--bless` rewrites the policies; run it without `--format junit`");
+    if opts.bless.is_some() && opts.format != TestFormat::Human {
+        eprintln!("error: `--bless` rewrites the policies; run it without `--format`");
+        return Ok(Status::CouldNotRun);
+    }
+    if opts.bless.is_some() && paths.iter().any(|p| p == Path::new("-")) {
+        eprintln!("error: `--bless` rewrites files; standard input has none to rewrite");
         return Ok(Status::CouldNotRun);
     }
     let (found, path_errors) = files::policy_files(paths);
     let mut run = Run {
         opts,
-        style,
+        cx,
         out,
         passed: 0,
         failed: 0,
@@ -56,7 +93,7 @@ pub(super) fn test(
         status: Status::Ok,
     };
     for path in &found {
-        match load(path) {
+        match load(path, cx) {
             Err(e) => {
                 eprintln!("error: {e}");
                 run.status = Status::CouldNotRun;
@@ -69,10 +106,21 @@ pub(super) fn test(
         eprintln!("error: {e}");
         run.status = Status::CouldNotRun;
     }
+    if run.failed > 0 {
+        run.status = run.status.max(Status::Failed);
+    }
     match opts.format {
         TestFormat::Junit => write!(run.out, "{}", report::junit(&run.suites))?,
+        TestFormat::Json => writeln!(
+            run.out,
+            "{}",
+            report::test_json_summary(run.passed, run.failed)
+        )?,
         TestFormat::Human => {
-            if opts.bless {
+            if cx.quiet && run.status == Status::Ok {
+                return Ok(run.status);
+            }
+            if opts.bless.is_some() {
                 writeln!(
                     run.out,
                     "blessed {} in {}",
@@ -83,9 +131,6 @@ pub(super) fn test(
             writeln!(run.out, "{} passed, {} failed", run.passed, run.failed)?;
         }
     }
-    if run.failed > 0 {
-        run.status = run.status.max(Status::Failed);
-    }
     Ok(run.status)
 }
 
@@ -94,76 +139,99 @@ impl<W: Write> Run<'_, W> {
         self.opts.format == TestFormat::Human
     }
 
+    /// Whether per-case lines are written (not with `--quiet`).
+    fn lines(&self) -> bool {
+        self.human() && !self.cx.quiet
+    }
+
     /// A policy with static errors: one failure, its cases not run.
     fn broken(&mut self, path: &Path, f: &Failure) -> io::Result<()> {
         self.failed += 1;
-        if self.human() {
-            write_diagnostics(self.out, &f.diagnostics, &f.source, self.style)?;
-            writeln!(
-                self.out,
-                "FAIL {}: the policy has errors; its cases were not run",
-                path.display()
-            )?;
-        } else {
-            self.suites.push(Suite {
-                path: path.display().to_string(),
+        let name = self.cx.name(path);
+        match self.opts.format {
+            TestFormat::Human => {
+                if !self.cx.quiet {
+                    write_diagnostics(self.out, &f.diagnostics, &f.source, self.cx.style)?;
+                    writeln!(
+                        self.out,
+                        "FAIL {name}: the policy has errors; its cases were not run"
+                    )?;
+                }
+            }
+            TestFormat::Json => {
+                let miss = crate::testing::Miss {
+                    line: f
+                        .diagnostics
+                        .first()
+                        .and_then(|d| d.span())
+                        .map_or(1, |s| f.source.line(s.start)),
+                    name: "the policy".into(),
+                    expected: "no errors".into(),
+                    expected_by: None,
+                    actual: "errors",
+                    by: Vec::new(),
+                };
+                writeln!(
+                    self.out,
+                    "{}",
+                    report::test_json(&name, "the policy", &[miss])
+                )?;
+            }
+            TestFormat::Junit => self.suites.push(Suite {
+                path: name,
                 errors: Some(report::render_diagnostics(
                     &f.diagnostics,
                     &f.source,
                     Style::plain(),
                 )),
                 ..Suite::default()
-            });
+            }),
         }
         Ok(())
     }
 
     fn policy(&mut self, path: &Path, policy: Policy) -> io::Result<()> {
-        let name = path.display().to_string();
-        let policy = if self.opts.bless {
-            match self.bless(path, &policy)? {
+        let name = self.cx.name(path);
+        let policy = match self.opts.bless {
+            Some(what) => match self.bless(path, &policy, what)? {
                 Some(p) => p,
                 None => return Ok(()),
-            }
-        } else {
-            policy
+            },
+            None => policy,
         };
-        let runs: Vec<CaseRun> = policy
-            .cases()
-            .iter()
-            .map(|c| run_case(&policy, c))
-            .collect();
+        let pattern = self.opts.case.as_deref();
         let mut suite = Suite {
             path: name.clone(),
             ..Suite::default()
         };
-        for (c, r) in policy.cases().iter().zip(&runs) {
+        let mut runs: Vec<CaseRun> = Vec::new();
+        for c in policy.cases().iter().filter(|c| picked(pattern, &c.name)) {
+            let start = Instant::now();
+            let r = run_case(&policy, c);
+            let time = start.elapsed();
             if r.misses.is_empty() {
                 self.passed += 1;
             } else {
                 self.failed += 1;
             }
-            if self.human() && !self.opts.bless {
-                let label = format!("{name}: {:?}", c.name);
-                if r.misses.is_empty() {
-                    writeln!(self.out, "PASS {label}")?;
-                } else {
-                    writeln!(self.out, "FAIL {label}")?;
-                    for m in &r.misses {
-                        writeln!(self.out, "    {}", report::miss_text(m))?;
-                    }
-                }
+            if self.opts.bless.is_none() {
+                self.case_lines(&name, &policy, c, &r)?;
+            }
+            if self.opts.format == TestFormat::Json {
+                writeln!(self.out, "{}", report::test_json(&name, &c.name, &r.misses))?;
             }
             suite.cases.push(SuiteCase {
                 name: c.name.clone(),
                 line: policy.source().line(c.span.start),
                 misses: r.misses.clone(),
+                time,
             });
+            runs.push(r);
         }
         if self.opts.coverage {
             let outcomes: Vec<_> = runs.into_iter().map(|r| r.outcome).collect();
             let text = report::coverage_human(&name, &policy, &coverage(&policy, &outcomes));
-            if self.human() {
+            if self.lines() {
                 write!(self.out, "{text}")?;
             } else {
                 suite.output = Some(text);
@@ -173,11 +241,61 @@ impl<W: Write> Run<'_, W> {
         Ok(())
     }
 
+    /// `PASS`, `WARN` (nothing expected) or `FAIL` with each unmet expectation; a `by` list
+    /// that does not hold comes with the decision trail of its action.
+    fn case_lines(
+        &mut self,
+        name: &str,
+        policy: &Policy,
+        c: &CaseBlock,
+        r: &CaseRun,
+    ) -> io::Result<()> {
+        if !self.lines() {
+            return Ok(());
+        }
+        let label = format!("{name}: {:?}", c.name);
+        if c.expectations.is_empty() {
+            return writeln!(
+                self.out,
+                "WARN {label}: expects nothing (add `expect` lines)"
+            );
+        }
+        if r.misses.is_empty() {
+            return writeln!(self.out, "PASS {label}");
+        }
+        writeln!(self.out, "FAIL {label}")?;
+        for m in &r.misses {
+            writeln!(self.out, "    {}", report::miss_text(m))?;
+            let Some(a) = m
+                .expected_by
+                .as_ref()
+                .and_then(|_| policy.action_id(&m.name))
+            else {
+                continue;
+            };
+            let traced = trace(policy, &c.case);
+            let trail = report::explain_human(&c.name, &traced, &[a]);
+            for line in trail.lines().skip(1) {
+                writeln!(self.out, "      {line}")?;
+            }
+        }
+        Ok(())
+    }
+
     /// Blesses a policy file and reports each case; returns the policy as written, or
     /// `None` when it could not be written (already reported).
-    fn bless(&mut self, path: &Path, policy: &Policy) -> io::Result<Option<Policy>> {
-        let name = path.display().to_string();
-        let blessed = bless(policy);
+    fn bless(
+        &mut self,
+        path: &Path,
+        policy: &Policy,
+        what: BlessWhat,
+    ) -> io::Result<Option<Policy>> {
+        let name = self.cx.name(path);
+        let mode = match what {
+            BlessWhat::Full => BlessMode::Full,
+            BlessWhat::Verdicts => BlessMode::Verdicts,
+        };
+        let blessed = bless(policy, mode);
         let text = policy.source().text();
         let after = if blessed.text == text {
             policy.clone()
@@ -202,6 +320,10 @@ impl<W: Write> Run<'_, W> {
             self.blessed_files += 1;
             after
         };
+        if self.cx.quiet {
+            self.blessed_cases += blessed.cases.len();
+            return Ok(Some(after));
+        }
         for (i, c) in after.cases().iter().enumerate() {
             let label = format!("{name}: {:?}", c.name);
             let Some(b) = blessed.cases.iter().find(|b| b.case == i) else {
@@ -228,5 +350,22 @@ impl<W: Write> Run<'_, W> {
             }
         }
         Ok(Some(after))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::picked;
+
+    #[test]
+    fn case_names_are_picked_by_text_or_by_glob() {
+        assert!(picked(None, "anything"));
+        assert!(picked(Some("counter"), "a counterattack case"));
+        assert!(!picked(Some("counter"), "sanctions"));
+        assert!(picked(Some("*attack*"), "a counterattack case"));
+        assert!(picked(Some("a*case"), "a counterattack case"));
+        assert!(!picked(Some("a*case"), "a counterattack"));
+        assert!(picked(Some("c?se"), "case"));
+        assert!(picked(Some("*"), ""));
     }
 }

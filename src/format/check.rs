@@ -79,6 +79,9 @@ pub fn normalize(mut file: File) -> File {
                     e.span = Span::default();
                     ident(&mut e.name);
                     ident(&mut e.word);
+                    for r in e.by.iter_mut().flatten() {
+                        r.span = Span::default();
+                    }
                 }
             }
         }

@@ -355,7 +355,7 @@ impl<'a> Layout<'a> {
             inner.push(self.block_gap(start, i == 0));
             inner.push(match line {
                 Line::Given(assigns) => self.given(&assigns),
-                Line::Expect(e) => text(format!("expect {} is {}", e.name.name, e.word.name)),
+                Line::Expect(e) => self.expect(e),
             });
         }
         let closing = self.take_before(c.span.end.saturating_sub(1));
@@ -402,6 +402,25 @@ impl<'a> Layout<'a> {
         lines.extend(c.expect.iter().map(|e| (e.span.start, Line::Expect(e))));
         lines.sort_by_key(|(start, _)| *start);
         lines
+    }
+
+    /// `expect x is permitted`, and its `by` list filled like a `given` list.
+    fn expect(&mut self, e: &Expect) -> Doc {
+        let head = text(format!("expect {} is {}", e.name.name, e.word.name));
+        let Some(by) = &e.by else {
+            return head;
+        };
+        let mut parts = Vec::new();
+        for (i, r) in by.iter().enumerate() {
+            if i > 0 {
+                parts.push(self.gap(r.span.start, Brk::Line));
+            }
+            let comma = if i + 1 < by.len() { "," } else { "" };
+            parts.push(text(format!("{}{comma}", r.name)));
+        }
+        let first = by.first().map_or(e.span.end, |r| r.span.start);
+        let gap = self.gap(self.keyword_before(first), Brk::Space);
+        concat(vec![head, gap, text("by "), nest(4, Doc::Fill(parts))])
     }
 
     /// `given a, b, c`, filled: each assignment goes on the line while it fits.

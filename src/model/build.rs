@@ -137,6 +137,7 @@ fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
         actions: std::mem::take(&mut checker.actions),
         rules,
         cases: Vec::new(),
+        warnings: Vec::new(),
         symbols: std::mem::take(&mut checker.symbols),
         rule_ids,
         derived_order,
@@ -153,7 +154,12 @@ fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
                 checker.error(duplicate("case", &c.name.value, c.name.span, first));
             }
             match case_block::check(&policy, c) {
-                Ok(block) => policy.cases.push(block),
+                Ok(block) => {
+                    if block.expectations.is_empty() {
+                        policy.warnings.push(case_block::expects_nothing(c));
+                    }
+                    policy.cases.push(block)
+                }
                 Err(errs) => checker.errors.extend(errs),
             }
         }

@@ -3,7 +3,7 @@
 
 use super::case::{Case, CaseError};
 use super::policy::Policy;
-use super::types::{ActionId, FactId, FactType, Symbol};
+use super::types::{ActionId, FactId, FactType, RuleId, Symbol};
 use crate::diagnostic::{Code, Diagnostic, Literal, closest};
 use crate::source::Span;
 use crate::syntax::ast::{self, AssignValue};
@@ -25,6 +25,9 @@ pub struct Expectation {
     pub target: ExpectTarget,
     /// The verdict word: `permitted`, ..., or `true`/`false` for a derived fact.
     pub word: String,
+    /// The `by` list it fixes, in the order written: the verdict must rest on exactly these
+    /// rules, in source order.
+    pub by: Option<Vec<RuleId>>,
     /// The whole line.
     pub span: Span,
 }
@@ -135,6 +138,16 @@ pub(super) fn check(p: &Policy, c: &ast::CaseDecl) -> Result<CaseBlock, Vec<Diag
     }
 }
 
+/// The warning for a case block without an `expect` line.
+pub(super) fn expects_nothing(c: &ast::CaseDecl) -> Diagnostic {
+    Diagnostic::new(
+        Code::CaseWithoutExpect,
+        format!("case `{}` expects nothing", c.name.value),
+    )
+    .primary(c.name.span, "no `expect` line")
+    .help("add `expect` lines (`deontic test --bless` writes in what the policy decides now), or remove the block")
+}
+
 fn invalid(span: Span, message: String, help: Option<String>) -> Diagnostic {
     let d = Diagnostic::new(Code::InvalidCase, message).primary(span, "in this case");
     match help {
@@ -214,9 +227,50 @@ fn expectation(p: &Policy, e: &ast::Expect) -> Result<Expectation, Box<Diagnosti
             }));
         }
     };
+    let by = match (&e.by, target) {
+        (None, _) => None,
+        (Some(refs), ExpectTarget::Fact(_)) => {
+            let at = refs.first().map_or(e.span, |r| r.span);
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::InvalidCase,
+                    format!(
+                        "`by` on the derived fact `{}`; only a verdict has a `by` list",
+                        e.name.name
+                    ),
+                )
+                .primary(at, "a fact's value has no `by` list")
+                .help(format!("write `expect {} is {word}`", e.name.name)),
+            ));
+        }
+        (Some(refs), ExpectTarget::Action(_)) => Some(by_list(p, refs)?),
+    };
     Ok(Expectation {
         target,
         word: word.to_string(),
+        by,
         span: e.span,
     })
+}
+
+/// The rules of a `by` list, which must exist.
+fn by_list(p: &Policy, refs: &[ast::RuleRef]) -> Result<Vec<RuleId>, Box<Diagnostic>> {
+    refs.iter()
+        .map(|r| {
+            p.rule_id(&r.name).ok_or_else(|| {
+                let ids = p.rules().iter().map(|rule| rule.id.as_str());
+                let d = Diagnostic::new(
+                    Code::InvalidCase,
+                    format!("unknown rule `{}` in a `by` list", r.name),
+                )
+                .primary(r.span, "no rule has this id");
+                Box::new(match closest(&r.name, ids) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(
+                        "a `by` list names rules of this policy; an anonymous rule is `@LINE`",
+                    ),
+                })
+            })
+        })
+        .collect()
 }

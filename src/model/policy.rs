@@ -7,6 +7,7 @@ use super::compile::Program;
 use super::graph::Closure;
 use super::rule::Rule;
 use super::types::{Action, ActionId, Fact, FactId, RuleId, Symbol};
+use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 use std::collections::HashMap;
 
@@ -23,6 +24,8 @@ pub struct Policy {
     pub(super) actions: Vec<Action>,
     pub(super) rules: Vec<Rule>,
     pub(super) cases: Vec<CaseBlock>,
+    /// What is wrong but does not stop the policy: case blocks that expect nothing.
+    pub(super) warnings: Vec<Diagnostic>,
     /// INVARIANT: maps each name of `facts` and `actions` to its index, and nothing else.
     pub(super) symbols: HashMap<String, Symbol>,
     /// INVARIANT: maps each rule's id to its index in `rules`.
@@ -92,6 +95,12 @@ impl Policy {
     /// The `case` blocks, in source order.
     pub fn cases(&self) -> &[CaseBlock] {
         &self.cases
+    }
+
+    /// The warnings of the checks, in source order (the errors make a [`Failure`](super::Failure)
+    /// instead).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// What a fact or action name stands for.

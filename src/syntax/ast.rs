@@ -104,7 +104,7 @@ pub struct ActionDecl {
     pub span: Span,
 }
 
-/// A rule name in an `overrides` list: a name, or an anonymous rule's `@LINE`.
+/// A rule name in an `overrides` or `by` list: a name, or an anonymous rule's `@LINE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleRef {
     /// The name, or `@LINE`.
@@ -313,6 +313,8 @@ pub struct Expect {
     pub name: Ident,
     /// One of `permitted forbidden required undecided conflict true false`.
     pub word: Ident,
+    /// The `by` list, when the line has one: the rules the verdict must rest on.
+    pub by: Option<Vec<RuleRef>>,
     /// The whole line.
     pub span: Span,
 }

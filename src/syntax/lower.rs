@@ -233,18 +233,7 @@ impl Lowerer {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => decl.name = Some(ident(p)),
-                Rule::overrides => {
-                    for r in p.into_inner() {
-                        match r.as_rule() {
-                            Rule::ident | Rule::rule_id => decl.overrides.push(RuleRef {
-                                anonymous: r.as_rule() == Rule::rule_id,
-                                name: r.as_str().to_string(),
-                                span: span(&r),
-                            }),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::overrides => decl.overrides = rule_refs(p),
                 Rule::string => decl.description = Some(self.string(Some(p))),
                 Rule::requirement => {
                     let mut it = p.into_inner().filter(|p| p.as_rule() != Rule::kw_requires);
@@ -276,15 +265,32 @@ impl Lowerer {
                     }
                 }
                 Rule::expect => {
-                    let esp = span(&p);
-                    let mut it = p
-                        .into_inner()
+                    let parts: Vec<Pair<Rule>> = p.into_inner().collect();
+                    // The line ends with its last part (pest's span would take the white
+                    // space and comments it skipped looking for a `by` list).
+                    let esp = match (parts.first(), parts.last()) {
+                        (Some(a), Some(b)) => span(a).join(span(b)),
+                        _ => Span::default(),
+                    };
+                    let by = parts
+                        .iter()
+                        .find(|p| p.as_rule() == Rule::by_list)
+                        .map(|list| rule_refs(list.clone()));
+                    let mut it = parts
+                        .into_iter()
                         .filter(|p| matches!(p.as_rule(), Rule::ident | Rule::expect_word));
                     if let (Some(n), Some(w)) = (it.next(), it.next()) {
+                        // A `by` list's span would take what follows it too: it ends with
+                        // its last rule.
+                        let end = by
+                            .as_ref()
+                            .and_then(|refs| refs.last())
+                            .map_or(span(&w).end, |r| r.span.end);
                         expect.push(Expect {
                             name: ident(n),
                             word: ident(w),
-                            span: esp,
+                            by,
+                            span: Span::new(esp.start, end),
                         });
                     }
                 }
@@ -298,6 +304,18 @@ impl Lowerer {
             span: sp,
         }
     }
+}
+
+/// The rule names and `@LINE` ids of an `overrides` or `by` list.
+fn rule_refs(pair: Pair<Rule>) -> Vec<RuleRef> {
+    pair.into_inner()
+        .filter(|r| matches!(r.as_rule(), Rule::ident | Rule::rule_id))
+        .map(|r| RuleRef {
+            anonymous: r.as_rule() == Rule::rule_id,
+            name: r.as_str().to_string(),
+            span: span(&r),
+        })
+        .collect()
 }
 
 fn assign(pair: Pair<Rule>) -> Option<Assign> {
@@ -378,7 +396,10 @@ fn expr(pair: Pair<Rule>) -> Expr {
                 _ => flat(lhs, rhs, sp, false),
             }
         })
-        .parse(pair.into_inner())
+        .parse(
+            pair.into_inner()
+                .filter(|p| !matches!(p.as_rule(), Rule::open_paren | Rule::close_paren)),
+        )
 }
 
 fn flat(lhs: Expr, rhs: Expr, sp: Span, and: bool) -> Expr {
@@ -433,7 +454,12 @@ fn atom(pair: Pair<Rule>) -> Expr {
         Rule::in_list | Rule::not_in => {
             let variants = parts
                 .next()
-                .map(|v| v.into_inner().map(ident).collect())
+                .map(|v| {
+                    v.into_inner()
+                        .filter(|p| p.as_rule() == Rule::ident)
+                        .map(ident)
+                        .collect()
+                })
                 .unwrap_or_default();
             Expr::In {
                 fact,

@@ -5,6 +5,6 @@ pub mod bless;
 pub mod coverage;
 pub mod run;
 
-pub use bless::{Blessed, BlessedCase, bless};
+pub use bless::{BlessMode, Blessed, BlessedCase, bless};
 pub use coverage::{Coverage, coverage};
 pub use run::{CaseRun, Miss, run_case};

@@ -12,6 +12,8 @@ pub struct Miss {
     pub name: String,
     /// The word the block expects.
     pub expected: String,
+    /// The `by` list the block expects, when its line has one.
+    pub expected_by: Option<Vec<String>>,
     /// The word the evaluation gives.
     pub actual: &'static str,
     /// The rules behind the actual word: the verdict's `by`, or the rules that fired and
@@ -46,10 +48,19 @@ fn word_by(outcome: &Outcome, target: ExpectTarget) -> Vec<String> {
 /// Evaluates a case block and checks its expectations.
 pub fn run_case<'p>(policy: &'p Policy, block: &CaseBlock) -> CaseRun<'p> {
     let outcome = evaluate(policy, &block.case);
+    let ids = |rules: &[RuleId]| -> Vec<String> {
+        rules.iter().map(|&r| policy.rule(r).id.clone()).collect()
+    };
     let misses = block
         .expectations
         .iter()
-        .filter(|x| outcome.word(x.target) != x.word)
+        .filter(|x| {
+            outcome.word(x.target) != x.word
+                || match (x.target, &x.by) {
+                    (ExpectTarget::Action(a), Some(by)) => outcome.verdicts[a].by != *by,
+                    _ => false,
+                }
+        })
         .map(|x| Miss {
             line: policy.source().line(x.span.start),
             name: match x.target {
@@ -57,6 +68,7 @@ pub fn run_case<'p>(policy: &'p Policy, block: &CaseBlock) -> CaseRun<'p> {
                 ExpectTarget::Fact(f) => policy.fact(f).name.clone(),
             },
             expected: x.word.clone(),
+            expected_by: x.by.as_deref().map(ids),
             actual: outcome.word(x.target),
             by: word_by(&outcome, x.target),
         })
@@ -84,6 +96,7 @@ mod tests {
                     line: 11,
                     name: "y".into(),
                     expected: "required".into(),
+                    expected_by: None,
                     actual: "undecided",
                     by: vec![]
                 },
@@ -91,6 +104,7 @@ mod tests {
                     line: 12,
                     name: "d".into(),
                     expected: "true".into(),
+                    expected_by: None,
                     actual: "false",
                     by: vec![]
                 },

@@ -1,0 +1,418 @@
+//! The machine outputs CI services read, checked by the consumers' own validators: SARIF by
+//! Microsoft's multitool with GitHub's code-scanning rules and by the SARIF 2.1.0 JSON
+//! schema, JUnit by the Jenkins `junit-10.xsd` through `xmllint`, and the GitHub
+//! annotations by the escaping GitHub's toolkit applies.
+
+mod clients;
+
+use serde_json::Value as J;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_deontic");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let (code, stdout, stderr) = clients::output(Command::new(BIN).current_dir(dir).args(args));
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The multitool's findings on a SARIF file at `error` or `warning` level, as lines; the
+/// multitool's own exit code says only whether it could run.
+fn multitool_findings(sarif: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.sarif");
+    let output = dir.path().join("out.sarif");
+    std::fs::write(&input, sarif).unwrap();
+    let (code, stdout, stderr) = clients::output(
+        Command::new(clients::sarif_multitool())
+            .arg("validate")
+            .arg(&input)
+            .args(["--rule-kind", "Gh;Sarif", "-c"])
+            .arg(clients::sarif_github_rules())
+            .arg("-o")
+            .arg(&output)
+            .args(["--log", "ForceOverwrite"]),
+    );
+    assert_eq!(code, 0, "the multitool could not run:\n{stdout}\n{stderr}");
+    let log: J = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    let mut found = Vec::new();
+    for run in log["runs"].as_array().unwrap() {
+        for r in run["results"].as_array().into_iter().flatten() {
+            let level = r["level"].as_str().unwrap_or("warning");
+            if level == "error" || level == "warning" {
+                found.push(format!("{level} {} {}", r["ruleId"], r["message"]));
+            }
+        }
+        for i in run["invocations"].as_array().into_iter().flatten() {
+            if i["executionSuccessful"] != J::Bool(true) {
+                found.push(format!("the multitool's run failed: {i}"));
+            }
+        }
+    }
+    found
+}
+
+/// The SARIF 2.1.0 JSON schema's errors on a document.
+fn schema_errors(sarif: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.sarif");
+    std::fs::write(&input, sarif).unwrap();
+    let script = "import json, sys\n\
+        from jsonschema import validators\n\
+        schema = json.load(open(sys.argv[1], encoding='utf-8-sig'))\n\
+        v = validators.validator_for(schema)(schema)\n\
+        for e in v.iter_errors(json.load(open(sys.argv[2], encoding='utf-8'))):\n\
+        \x20   print('/'.join(map(str, e.absolute_path)), e.message[:300])\n";
+    let (code, stdout, stderr) = clients::output(
+        Command::new(clients::python())
+            .args(["-c", script])
+            .arg(clients::sarif_schema())
+            .arg(&input),
+    );
+    assert_eq!(code, 0, "the schema check could not run:\n{stderr}");
+    stdout.lines().map(str::to_string).collect()
+}
+
+fn assert_valid_sarif(what: &str, sarif: &str) {
+    let found = multitool_findings(sarif);
+    assert!(
+        found.is_empty(),
+        "{what}: the multitool reports\n{}",
+        found.join("\n")
+    );
+    let errors = schema_errors(sarif);
+    assert!(
+        errors.is_empty(),
+        "{what}: the schema reports\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn sarif_passes_github_code_scanning_rules_and_the_schema() {
+    let cases: &[(&str, &[&str], i32)] = &[
+        (
+            "every lint finding",
+            &["lint", "tests/fixtures/lint/", "--format", "sarif"],
+            1,
+        ),
+        (
+            "the bundled policies",
+            &["lint", "policies/", "--format", "sarif"],
+            0,
+        ),
+        (
+            "static errors",
+            &["lint", "tests/fixtures/broken/", "--format", "sarif"],
+            1,
+        ),
+        (
+            "a missing file",
+            &["lint", "missing.policy", "policies/", "--format", "sarif"],
+            2,
+        ),
+    ];
+    for (what, args, code) in cases {
+        let r = run_in(&repo(), args);
+        assert_eq!(r.code, *code, "{what}: {}", r.stderr);
+        assert_valid_sarif(what, &r.stdout);
+    }
+}
+
+#[test]
+fn a_run_that_could_not_lint_says_so() {
+    let r = run_in(&repo(), &["lint", "missing.policy", "--format", "sarif"]);
+    assert_eq!(r.code, 2);
+    let doc: J = serde_json::from_str(&r.stdout).unwrap();
+    let invocation = &doc["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], J::Bool(false));
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("missing.policy"),
+        "{note}"
+    );
+    assert_eq!(doc["runs"][0]["results"], J::Array(vec![]));
+}
+
+/// A repository with a file whose name needs percent-encoding, linted from its top, from a
+/// folder inside it and by an absolute path: every form names the file the same way,
+/// relative to the repository root; from a folder that is not in a repository, the root is
+/// that folder; a file outside the root gets an absolute `file:` URI.
+#[test]
+fn sarif_locations_are_relative_to_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().canonicalize().unwrap();
+    let root = top.join("repo");
+    let weird = root.join("we#ird?dir");
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::create_dir_all(&weird).unwrap();
+    let policy = "fact a, b\naction x\nrule r: if a then may x\n";
+    std::fs::write(weird.join("a b.policy"), policy).unwrap();
+    std::fs::write(top.join("outside.policy"), policy).unwrap();
+    let absolute = weird.join("a b.policy");
+    let absolute = absolute.to_str().unwrap();
+    let location = |cwd: &Path, path: &str| {
+        let r = run_in(cwd, &["lint", path, "--format", "sarif"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let doc: J = serde_json::from_str(&r.stdout).unwrap();
+        let artifact =
+            &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        let base = doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"].clone();
+        (
+            artifact["uri"].clone(),
+            artifact["uriBaseId"].clone(),
+            base,
+            r.stdout,
+        )
+    };
+    let root_uri = J::from(format!("file://{}/", root.display()));
+    let inside = J::from("we%23ird%3Fdir/a%20b.policy");
+    for (cwd, path) in [
+        (root.clone(), "we#ird?dir/a b.policy"),
+        (root.clone(), "./we#ird?dir/a b.policy"),
+        (root.join("sub"), "../we#ird?dir/a b.policy"),
+        (root.join("sub"), absolute),
+    ] {
+        let (uri, base_id, base, sarif) = location(&cwd, path);
+        assert_eq!(
+            (&uri, &base_id, &base),
+            (&inside, &J::from("%SRCROOT%"), &root_uri),
+            "{path}"
+        );
+        assert_valid_sarif(path, &sarif);
+    }
+    // Not in a repository: relative to the working folder.
+    let (uri, base_id, base, _) = location(&top, absolute);
+    assert_eq!(uri, J::from("repo/we%23ird%3Fdir/a%20b.policy"));
+    assert_eq!(base_id, J::from("%SRCROOT%"));
+    assert_eq!(base, J::from(format!("file://{}/", top.display())));
+    // Outside the root.
+    let outside = top.join("outside.policy");
+    let (uri, base_id, _, sarif) = location(&root, outside.to_str().unwrap());
+    assert_eq!(uri, J::from(format!("file://{}", outside.display())));
+    assert_eq!(base_id, J::Null);
+    assert!(schema_errors(&sarif).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_percent_encoded() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.policy");
+    std::fs::write(
+        dir.path().join(name),
+        "fact a, b\naction x\nrule r: if a then may x\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["lint", ".", "--format", "sarif"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: J = serde_json::from_str(&r.stdout).unwrap();
+    let uri = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    assert_eq!(uri, "caf%E9.policy");
+    assert_valid_sarif("a name that is not UTF-8", &r.stdout);
+}
+
+/// The same finding keeps its fingerprint when lines above it move.
+#[test]
+fn fingerprints_survive_moved_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "fact a, b\naction x\nrule r1: if a then must x\nrule r2: if b then must not x\n";
+    let fingerprint = |text: &str| {
+        std::fs::write(dir.path().join("p.policy"), text).unwrap();
+        let r = run_in(dir.path(), &["lint", "p.policy", "--format", "sarif"]);
+        let doc: J = serde_json::from_str(&r.stdout).unwrap();
+        let result = &doc["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "conflict");
+        result["partialFingerprints"]["deonticFinding/v1"].clone()
+    };
+    let before = fingerprint(policy);
+    let after = fingerprint(&format!("# a comment\n\n{policy}"));
+    assert!(before.is_string());
+    assert_eq!(before, after);
+}
+
+fn xmllint_errors(xml: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("report.xml");
+    std::fs::write(&input, xml).unwrap();
+    let (code, _, stderr) = clients::output(
+        Command::new(clients::program("xmllint"))
+            .arg("--noout")
+            .arg("--schema")
+            .arg(clients::junit_xsd())
+            .arg(&input),
+    );
+    (code != 0).then_some(stderr)
+}
+
+#[test]
+fn junit_passes_the_jenkins_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("odd.policy");
+    std::fs::write(
+        &odd,
+        "fact a\naction x\nif a then may x\n\
+         case \"tab\\there, <&> and \\\"quotes\\\"\" { given a expect x is permitted }\n\
+         case \"a new\\nline\" { given a expect x is forbidden }\n\
+         case \"nothing expected\" { given a }\n",
+    )
+    .unwrap();
+    let odd = odd.to_str().unwrap();
+    let cases: &[(&str, &[&str], i32)] = &[
+        (
+            "failures, errors and coverage",
+            &[
+                "test",
+                "--format",
+                "junit",
+                "--coverage",
+                "tests/fixtures/cli/wrong-expectation.policy",
+                "tests/fixtures/broken/unknown-name-action.policy",
+                "policies/gdpr-breach-notification.policy",
+            ],
+            1,
+        ),
+        (
+            "the bundled policies",
+            &["test", "--format", "junit", "policies/"],
+            0,
+        ),
+        (
+            "odd names by an absolute path",
+            &["test", "--format", "junit", odd],
+            1,
+        ),
+    ];
+    for (what, args, code) in cases {
+        let r = run_in(&repo(), args);
+        assert_eq!(r.code, *code, "{what}: {}", r.stderr);
+        if let Some(errors) = xmllint_errors(&r.stdout) {
+            panic!(
+                "{what}: junit-10.xsd rejects the report:\n{errors}\n{}",
+                r.stdout
+            );
+        }
+    }
+    let r = run_in(&repo(), &["test", "--format", "junit", odd]);
+    let doc = roxmltree::Document::parse(&r.stdout).unwrap();
+    let names: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| n.attribute("name").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "tab\there, <&> and \"quotes\"",
+            "a new\nline",
+            "nothing expected"
+        ]
+    );
+    let class = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .and_then(|n| n.attribute("classname"))
+        .unwrap();
+    assert!(!class.starts_with('.'), "{class}");
+    assert!(class.ends_with("odd"), "{class}");
+    assert!(
+        r.stdout.contains("&#9;") && r.stdout.contains("&#10;"),
+        "{}",
+        r.stdout
+    );
+    for n in doc.descendants().filter(|n| n.has_attribute("time")) {
+        let t = n.attribute("time").unwrap();
+        assert!(t.parse::<f64>().is_ok(), "time {t}");
+    }
+}
+
+/// GitHub's toolkit escapes `%`, CR and LF in a message, and also `:` and `,` in a property.
+#[test]
+fn github_annotations_escape_as_the_toolkit_does() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a,b:c.policy"),
+        "fact a, b\naction x\nrule r1: if a then must x\nrule r2: if b then must not x\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["lint", "a,b:c.policy", "--format", "github"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let first = r.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with("::error file=a%2Cb%3Ac.policy,line=4,col="),
+        "{first}"
+    );
+    assert!(first.contains(",endLine=4,"), "{first}");
+    assert!(first.contains(",title=deontic conflict::"), "{first}");
+    let message = first
+        .split_once("::")
+        .unwrap()
+        .1
+        .split_once("::")
+        .unwrap()
+        .1;
+    assert!(
+        message.starts_with("rules `r1` and `r2` conflict on `x`%0A"),
+        "{message}"
+    );
+    assert!(!message.contains('\n'));
+}
+
+/// The checks above are not vacuous: each rejects what its consumer rejects.
+#[test]
+fn the_validators_reject_what_their_consumers_reject() {
+    let r = run_in(
+        &repo(),
+        &[
+            "lint",
+            "tests/fixtures/lint/conflict.policy",
+            "--format",
+            "sarif",
+        ],
+    );
+    let good: J = serde_json::from_str(&r.stdout).unwrap();
+
+    let mut no_description = good.clone();
+    let rule = &mut no_description["runs"][0]["tool"]["driver"]["rules"][0];
+    rule.as_object_mut().unwrap().remove("fullDescription");
+    let found = multitool_findings(&no_description.to_string());
+    assert!(found.iter().any(|f| f.contains("GH2012")), "{found:?}");
+
+    let mut bad_level = good.clone();
+    bad_level["runs"][0]["results"][0]["level"] = J::from("fatal");
+    assert!(!schema_errors(&bad_level.to_string()).is_empty());
+
+    let r = run_in(
+        &repo(),
+        &[
+            "test",
+            "--format",
+            "junit",
+            "tests/fixtures/cli/wrong-expectation.policy",
+        ],
+    );
+    let with_line = r.stdout.replacen("<testcase ", "<testcase line=\"8\" ", 1);
+    assert!(xmllint_errors(&with_line).is_some());
+}
