@@ -262,7 +262,7 @@ impl<'c> Domains<'c> {
     /// allows.
     pub fn add(&mut self, c: &'c Cond) {
         match c {
-            Cond::OneOf(f, set) => self.sets.entry(*f).or_default().push(set),
+            Cond::OneOf(f, set, _) => self.sets.entry(*f).or_default().push(set),
             Cond::Compare(f, _, n) => {
                 let ts = self.thresholds.entry(*f).or_default();
                 // Whatever the operator, `x op n` can change only at `n` and at `n + 1`.

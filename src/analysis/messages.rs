@@ -5,9 +5,25 @@ use crate::model::{ActionId, Case, Policy, RuleId, RuleKind, Target};
 
 pub fn never_fires(policy: &Policy, r: RuleId) -> Diagnostic {
     let rule = &policy.rule(r);
-    let mut d = Diagnostic::new(Code::NeverFires, format!("rule `{}` never fires", rule.id))
-        .primary(rule.name_span, "fires in no valid case")
-        .help("no case satisfies its condition: fix the condition, or delete the rule");
+    let (what, help) = match rule.kind {
+        // A requirement fires when its condition fails: one that never fires is one whose
+        // condition always holds, so it never forbids anything.
+        RuleKind::Requirement { .. } => (
+            "requirement",
+            "its condition holds in every valid case, so it never forbids the action: \
+             fix the condition, or delete the requirement",
+        ),
+        RuleKind::Conditional { .. } => (
+            "rule",
+            "no case satisfies its condition: fix the condition, or delete the rule",
+        ),
+    };
+    let mut d = Diagnostic::new(
+        Code::NeverFires,
+        format!("{what} `{}` never fires", rule.id),
+    )
+    .primary(rule.name_span, "fires in no valid case")
+    .help(help);
     d.rules = vec![rule.id.clone()];
     d
 }

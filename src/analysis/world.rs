@@ -159,7 +159,7 @@ pub fn cond<S: SolveIncremental + Default>(
             Some(l) => l,
             None => inputs.bool_lit(circuit, *f),
         },
-        Cond::OneOf(f, set) => inputs.one_of(circuit, *f, set),
+        Cond::OneOf(f, set, _) => inputs.one_of(circuit, *f, set),
         Cond::Compare(f, op, n) => {
             let n = i128::from(*n);
             let ge = |circuit: &mut Circuit<S>, t: i128| inputs.at_least(circuit, *f, t);

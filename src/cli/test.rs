@@ -31,6 +31,8 @@ struct Run<'o, W: Write> {
     failed: usize,
     blessed_cases: usize,
     blessed_files: usize,
+    /// Cases `--case` left out.
+    filtered_out: usize,
     suites: Vec<Suite>,
     status: Status,
 }
@@ -89,6 +91,7 @@ pub(super) fn test(
         failed: 0,
         blessed_cases: 0,
         blessed_files: 0,
+        filtered_out: 0,
         suites: Vec::new(),
         status: Status::Ok,
     };
@@ -128,7 +131,11 @@ pub(super) fn test(
                     plural(run.blessed_files, "file")
                 )?;
             }
-            writeln!(run.out, "{} passed, {} failed", run.passed, run.failed)?;
+            write!(run.out, "{} passed, {} failed", run.passed, run.failed)?;
+            if opts.case.is_some() {
+                write!(run.out, ", {} filtered out", run.filtered_out)?;
+            }
+            writeln!(run.out)?;
         }
     }
     Ok(run.status)
@@ -205,6 +212,11 @@ impl<W: Write> Run<'_, W> {
             ..Suite::default()
         };
         let mut runs: Vec<CaseRun> = Vec::new();
+        self.filtered_out += policy
+            .cases()
+            .iter()
+            .filter(|c| !picked(pattern, &c.name))
+            .count();
         for c in policy.cases().iter().filter(|c| picked(pattern, &c.name)) {
             let start = Instant::now();
             let r = run_case(&policy, c);
@@ -295,14 +307,20 @@ impl<W: Write> Run<'_, W> {
             BlessWhat::Full => BlessMode::Full,
             BlessWhat::Verdicts => BlessMode::Verdicts,
         };
-        let blessed = bless(policy, mode);
+        let pattern = self.opts.case.as_deref();
+        let blessed = bless(policy, mode, &|name| picked(pattern, name));
         let text = policy.source().text();
         let after = if blessed.text == text {
             policy.clone()
         } else {
             let checked = Policy::from_source(Source::new(name.as_str(), blessed.text.as_str()))
                 .ok()
-                .filter(|p| p.cases().iter().all(|c| run_case(p, c).misses.is_empty()));
+                .filter(|p| {
+                    p.cases()
+                        .iter()
+                        .filter(|c| picked(pattern, &c.name))
+                        .all(|c| run_case(p, c).misses.is_empty())
+                });
             let Some(after) = checked else {
                 eprintln!(
                     "error: {name}: blessing would not make every case pass; the file was left as it is"
@@ -325,6 +343,9 @@ impl<W: Write> Run<'_, W> {
             return Ok(Some(after));
         }
         for (i, c) in after.cases().iter().enumerate() {
+            if !picked(pattern, &c.name) {
+                continue;
+            }
             let label = format!("{name}: {:?}", c.name);
             let Some(b) = blessed.cases.iter().find(|b| b.case == i) else {
                 writeln!(self.out, "PASS {label}")?;

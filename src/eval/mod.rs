@@ -9,6 +9,7 @@
 mod fast_json;
 mod machine;
 mod pool;
+mod serialize;
 pub mod stream;
 pub mod trace;
 

@@ -2,7 +2,9 @@
 //! original's, up to positions, parentheses and the grouping of `given` lines.
 
 use crate::source::Span;
-use crate::syntax::ast::{AssignValue, Expr, File, Ident, Int, Item, RuleBody, Str, TypeExpr};
+use crate::syntax::ast::{
+    AssignValue, Expr, File, Ident, Int, Item, Operand, RuleBody, Str, TypeExpr,
+};
 
 /// The tree with every span cleared and `and`/`or` chains flattened, so that two texts that
 /// say the same thing give equal trees.
@@ -142,7 +144,10 @@ fn expr(e: Expr) -> Expr {
             ..
         } => {
             ident(&mut fact);
-            int(&mut value);
+            match &mut value {
+                Operand::Number(i) => int(i),
+                Operand::Name(n) => ident(n),
+            }
             Expr::Compare {
                 fact,
                 op,

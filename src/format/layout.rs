@@ -5,7 +5,7 @@ use super::doc::{Doc, concat, group, nest, text};
 use crate::model::quote;
 use crate::syntax::ast::{
     ActionDecl, Assign, AssignValue, CaseDecl, Conclusion, ConclusionForm, DefaultVerdict, Expect,
-    Expr, FactDecl, Ident, Int, RuleBody, RuleDecl, Str, TypeExpr,
+    Expr, FactDecl, Ident, Int, Operand, RuleBody, RuleDecl, Str, TypeExpr,
 };
 use crate::syntax::lexer::{Comment, Lexed, blank_before};
 
@@ -301,7 +301,13 @@ impl<'a> Layout<'a> {
             }
             Expr::Compare {
                 fact, op, value, ..
-            } => text(format!("{} {} {}", fact.name, op.as_str(), self.int(value))),
+            } => {
+                let value = match value {
+                    Operand::Number(i) => self.int(i),
+                    Operand::Name(n) => n.name.clone(),
+                };
+                text(format!("{} {} {}", fact.name, op.as_str(), value))
+            }
             Expr::Not(x, _) => {
                 let inner = self.operand(x, matches!(**x, Expr::And(..) | Expr::Or(..)));
                 concat(vec![text("not "), inner])

@@ -10,6 +10,7 @@ use super::declare::{
 };
 use super::failure::Failure;
 use super::graph;
+use super::misuse;
 use super::policy::Policy;
 use super::rule::Target;
 use crate::diagnostic::{Code, Diagnostic};
@@ -86,6 +87,7 @@ fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
         actions: Vec::new(),
         symbols: HashMap::new(),
         errors: Vec::new(),
+        tested: misuse::tested_names(&file),
     };
     // Declarations first: names may be used before they are declared.
     for item in &file.items {

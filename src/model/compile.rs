@@ -200,7 +200,7 @@ impl Program {
                 // Only bool facts stand alone; the checker rejects the rest.
                 Slot::Value(_) => return no,
             },
-            Cond::OneOf(f, set) => {
+            Cond::OneOf(f, set, _) => {
                 if set.len() <= 64 {
                     let mask = set
                         .iter()

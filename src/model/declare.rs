@@ -15,6 +15,8 @@ pub(super) struct Checker {
     pub actions: Vec<Action>,
     pub symbols: HashMap<String, Symbol>,
     pub errors: Vec<Diagnostic>,
+    /// The names conditions test as facts, with where each is first tested.
+    pub tested: HashMap<String, Span>,
 }
 
 impl Checker {
@@ -102,7 +104,7 @@ fn declare_symbol(checker: &mut Checker, name: &ast::Ident, sym: Symbol) -> bool
 }
 
 pub(super) fn declare_facts(checker: &mut Checker, d: &ast::FactDecl) {
-    let ty = fact_type(checker, d.ty.as_ref());
+    let ty = fact_type(checker, d);
     for name in &d.names {
         if declare_symbol(checker, name, Symbol::Fact(checker.facts.len())) {
             checker.facts.push(Fact {
@@ -116,16 +118,28 @@ pub(super) fn declare_facts(checker: &mut Checker, d: &ast::FactDecl) {
     }
 }
 
-fn fact_type(checker: &mut Checker, ty: Option<&TypeExpr>) -> FactType {
-    match ty {
+fn fact_type(checker: &mut Checker, d: &ast::FactDecl) -> FactType {
+    match d.ty.as_ref() {
         None => FactType::Bool,
         Some(TypeExpr::Variants(vs)) if vs.len() == 1 && vs[0].name == "bool" => FactType::Bool,
         Some(TypeExpr::Variants(vs)) => {
             if vs.len() == 1 {
+                let names: Vec<String> = d.names.iter().map(|n| format!("`{}`", n.name)).collect();
+                let (what, names) = match names.len() {
+                    1 => ("fact", names[0].clone()),
+                    _ => ("facts", names.join(", ")),
+                };
+                let only = &vs[0].name;
                 checker.error(
-                    Diagnostic::new(Code::TypeMismatch, format!("enum `{}` has only one variant", vs[0].name))
-                        .primary(vs[0].span, "the only variant")
-                        .help("an enum needs at least two variants, as in `a | b`; for yes/no facts use `bool`"),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("the enum of {what} {names} has only one variant, `{only}`"),
+                    )
+                    .primary(vs[0].span, "the only variant")
+                    .help(format!(
+                        "an enum needs at least two variants, as in `{only} | other`; \
+                         for a yes/no fact leave the type out (a bool)"
+                    )),
                 );
             }
             let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -137,8 +151,10 @@ fn fact_type(checker: &mut Checker, ty: Option<&TypeExpr>) -> FactType {
             FactType::Enum(vs.iter().map(|v| v.name.clone()).collect())
         }
         Some(TypeExpr::Range { lo, hi, span }) => {
-            let (l, h) = (int_value(checker, lo), int_value(checker, hi));
-            let (l, h) = (l.unwrap_or(0), h.unwrap_or(0));
+            // A bound past 64 bits is reported, then taken as the furthest one there is,
+            // so nothing else about the fact is reported against a made-up range.
+            let l = int_value(checker, lo).unwrap_or_else(|| furthest(checker, lo));
+            let h = int_value(checker, hi).unwrap_or_else(|| furthest(checker, hi));
             if l > h {
                 checker.error(
                     Diagnostic::new(Code::TypeMismatch, format!("empty range `{l}..{h}`"))
@@ -154,13 +170,36 @@ fn fact_type(checker: &mut Checker, ty: Option<&TypeExpr>) -> FactType {
     }
 }
 
+/// Whether an integer literal is written with a minus sign.
+fn negative(checker: &Checker, int: &ast::Int) -> bool {
+    checker.source.slice(int.span).trim_start().starts_with('-')
+}
+
+/// The 64-bit integer furthest in the direction of a literal that does not fit.
+fn furthest(checker: &Checker, int: &ast::Int) -> i64 {
+    if negative(checker, int) {
+        i64::MIN
+    } else {
+        i64::MAX
+    }
+}
+
 /// An integer literal's value, or a `type-mismatch` when it does not fit in 64 bits.
 pub(super) fn int_value(checker: &mut Checker, int: &ast::Int) -> Option<i64> {
     if int.value.is_none() {
+        let (label, bound) = if negative(checker, int) {
+            ("too small: below -9223372036854775808", i64::MIN)
+        } else {
+            ("too large: above 9223372036854775807", i64::MAX)
+        };
         checker.error(
             Diagnostic::new(Code::TypeMismatch, "integer does not fit in 64 bits")
-                .primary(int.span, "too large")
-                .help(format!("integers range from {} to {}", i64::MIN, i64::MAX)),
+                .primary(int.span, label)
+                .help(format!(
+                    "integers range from {} to {}; the nearest is `{bound}`",
+                    i64::MIN,
+                    i64::MAX
+                )),
         );
     }
     int.value

@@ -24,6 +24,7 @@ pub(crate) mod compile;
 mod declare;
 mod failure;
 mod graph;
+mod misuse;
 mod policy;
 mod queries;
 mod resolve;
@@ -41,7 +42,7 @@ pub use case_input::{
 pub use case_text::quote;
 pub use failure::Failure;
 pub use policy::Policy;
-pub use rule::{CmpOp, Conclusion, Cond, Modality, Rule, RuleKind, Target};
+pub use rule::{CmpOp, Conclusion, Cond, EnumTest, Modality, Rule, RuleKind, Target};
 pub use types::{
     Action, ActionId, DefaultVerdict, Fact, FactId, FactType, RuleId, Symbol, Value, Verdict,
 };

@@ -1,7 +1,7 @@
 //! Resolves the names in rules and conditions, checking their types.
 
 use super::declare::{Checker, first_token, int_value};
-use super::rule::{CmpOp, Conclusion, Cond, Modality, Rule, RuleKind, Target};
+use super::rule::{CmpOp, Conclusion, Cond, EnumTest, Modality, Rule, RuleKind, Target};
 use super::types::{ActionId, FactId, FactType, RuleId, Symbol};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
@@ -139,6 +139,9 @@ impl Checker {
             );
             return None;
         }
+        if c.form == ConclusionForm::Bare && self.conclusion_on_tested_name(&c.target) {
+            return None;
+        }
         let keyword = match c.form {
             ConclusionForm::May => "may",
             ConclusionForm::Must | ConclusionForm::Bare => "must",
@@ -248,15 +251,41 @@ impl Checker {
                 variant,
                 negated,
                 ..
-            } => self.one_of(fact, std::slice::from_ref(variant), *negated),
+            } => {
+                let written = if *negated {
+                    EnumTest::IsNot
+                } else {
+                    EnumTest::Is
+                };
+                self.one_of(fact, std::slice::from_ref(variant), written)
+            }
             Expr::In {
                 fact,
                 variants,
                 negated,
                 ..
-            } => self.one_of(fact, variants, *negated),
+            } => {
+                let written = if *negated {
+                    EnumTest::NotIn
+                } else {
+                    EnumTest::In
+                };
+                self.one_of(fact, variants, written)
+            }
             Expr::Compare {
-                fact, op, value, ..
+                fact,
+                op,
+                value: ast::Operand::Name(other),
+                span,
+            } => {
+                self.compare_with_name(fact, *op, other, *span);
+                Cond::Const(false)
+            }
+            Expr::Compare {
+                fact,
+                op,
+                value: ast::Operand::Number(value),
+                ..
             } => {
                 let f = self.fact(fact, "int");
                 let v = int_value(self, value);
@@ -268,7 +297,7 @@ impl Checker {
         }
     }
 
-    fn one_of(&mut self, fact: &ast::Ident, variants: &[ast::Ident], negated: bool) -> Cond {
+    fn one_of(&mut self, fact: &ast::Ident, variants: &[ast::Ident], written: EnumTest) -> Cond {
         let Some(f) = self.fact(fact, "enum") else {
             return Cond::Const(false);
         };
@@ -297,14 +326,14 @@ impl Checker {
                 }
             }
         }
-        if negated {
+        if matches!(written, EnumTest::IsNot | EnumTest::NotIn) {
             set.iter_mut().for_each(|b| *b = !*b);
         }
-        Cond::OneOf(f, set)
+        Cond::OneOf(f, set, written)
     }
 
     /// Resolves a fact in a condition, checking it has the type the test needs.
-    fn fact(&mut self, id: &ast::Ident, want: &str) -> Option<FactId> {
+    pub(super) fn fact(&mut self, id: &ast::Ident, want: &str) -> Option<FactId> {
         let f = match self.symbols.get(&id.name).copied() {
             Some(Symbol::Fact(f)) => f,
             Some(Symbol::Action(a)) => {

@@ -91,6 +91,19 @@ impl CmpOp {
     }
 }
 
+/// How a test on an enum fact is written: `is V`, `is not V`, `in [..]`, `not in [..]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumTest {
+    /// `NAME is V`.
+    Is,
+    /// `NAME is not V`.
+    IsNot,
+    /// `NAME in [V, ...]`.
+    In,
+    /// `NAME not in [V, ...]`.
+    NotIn,
+}
+
 /// A resolved condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cond {
@@ -98,8 +111,8 @@ pub enum Cond {
     Const(bool),
     /// A bool fact is true.
     Fact(FactId),
-    /// An enum fact's value is one of the variants marked `true`.
-    OneOf(FactId, Vec<bool>),
+    /// An enum fact's value is one of the variants marked `true`; how it was written.
+    OneOf(FactId, Vec<bool>, EnumTest),
     /// An integer fact compared with a constant.
     Compare(FactId, CmpOp, i64),
     /// Negation.
@@ -116,7 +129,7 @@ impl Cond {
         match self {
             Cond::Const(b) => *b,
             Cond::Fact(f) => values[*f] == Value::Bool(true),
-            Cond::OneOf(f, set) => match values[*f] {
+            Cond::OneOf(f, set, _) => match values[*f] {
                 Value::Enum(v) => set.get(v as usize).copied().unwrap_or(false),
                 _ => false,
             },
@@ -134,7 +147,7 @@ impl Cond {
     pub fn for_each_fact(&self, f: &mut impl FnMut(FactId)) {
         match self {
             Cond::Const(_) => {}
-            Cond::Fact(x) | Cond::OneOf(x, _) | Cond::Compare(x, _, _) => f(*x),
+            Cond::Fact(x) | Cond::OneOf(x, _, _) | Cond::Compare(x, _, _) => f(*x),
             Cond::Not(c) => c.for_each_fact(f),
             Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.for_each_fact(f)),
         }

@@ -8,23 +8,21 @@
 use crate::diagnostic::Literal;
 use crate::eval::trace::{Atom, Fate, Part, Step, Trace};
 use crate::model::{
-    ActionId, Cond, FactType, Modality, Policy, RuleId, RuleKind, Target, Value, quote,
+    ActionId, Cond, EnumTest, FactType, Modality, Policy, RuleId, RuleKind, Target, Value, quote,
 };
 use serde_json::{Map, Value as J, json};
 use std::collections::BTreeSet;
 
-/// The rules on one action, in the order a reader follows them: the conclusions that
-/// remain, those removed, then the rules that did not fire.
+/// The rules on one action, each once, in the order a reader follows them: those with a
+/// conclusion that remains, those whose conclusions were all removed, then the rules that
+/// did not fire. A rule's steps come kept ones first.
 fn trail<'t>(t: &'t Trace, action: ActionId) -> Vec<(RuleId, Vec<&'t Step>)> {
     let p = t.outcome.policy();
     let steps = &t.actions[action];
     let mut out: Vec<(RuleId, Vec<&Step>)> = Vec::new();
     for kept in [true, false] {
         for s in steps.iter().filter(|s| (s.fate == Fate::Kept) == kept) {
-            match out
-                .iter_mut()
-                .find(|(r, v)| *r == s.rule && (v[0].fate == Fate::Kept) == kept)
-            {
+            match out.iter_mut().find(|(r, _)| *r == s.rule) {
                 Some((_, v)) => v.push(s),
                 None => out.push((s.rule, vec![s])),
             }
@@ -61,27 +59,24 @@ fn test_text(p: &Policy, c: &Cond) -> String {
     match c {
         Cond::Const(b) => b.to_string(),
         Cond::Fact(f) => p.fact(*f).name.clone(),
-        Cond::OneOf(f, mask) => {
+        Cond::OneOf(f, mask, written) => {
             let name = &p.fact(*f).name;
             let FactType::Enum(vs) = &p.fact(*f).ty else {
                 return name.clone();
             };
-            let inside: Vec<&str> = vs
+            // The variants as written: those marked, or for a negated test those not.
+            let keep = !matches!(written, EnumTest::IsNot | EnumTest::NotIn);
+            let listed: Vec<&str> = vs
                 .iter()
                 .zip(mask)
-                .filter(|(_, m)| **m)
+                .filter(|(_, m)| **m == keep)
                 .map(|(v, _)| v.as_str())
                 .collect();
-            let outside: Vec<&str> = vs
-                .iter()
-                .zip(mask)
-                .filter(|(_, m)| !**m)
-                .map(|(v, _)| v.as_str())
-                .collect();
-            match (inside.as_slice(), outside.as_slice()) {
-                ([v], _) => format!("{name} is {v}"),
-                (_, [v]) => format!("{name} is not {v}"),
-                _ => format!("{name} in [{}]", inside.join(", ")),
+            match written {
+                EnumTest::Is => format!("{name} is {}", listed.join(", ")),
+                EnumTest::IsNot => format!("{name} is not {}", listed.join(", ")),
+                EnumTest::In => format!("{name} in [{}]", listed.join(", ")),
+                EnumTest::NotIn => format!("{name} not in [{}]", listed.join(", ")),
             }
         }
         Cond::Compare(f, op, n) => format!("{} {} {n}", p.fact(*f).name, op.as_str()),
@@ -91,7 +86,7 @@ fn test_text(p: &Policy, c: &Cond) -> String {
 
 fn fact_of(c: &Cond) -> Option<usize> {
     match c {
-        Cond::Fact(f) | Cond::OneOf(f, _) | Cond::Compare(f, _, _) => Some(*f),
+        Cond::Fact(f) | Cond::OneOf(f, _, _) | Cond::Compare(f, _, _) => Some(*f),
         _ => None,
     }
 }
@@ -170,6 +165,25 @@ fn conclusion_text(p: &Policy, r: RuleId, steps: &[&Step], action: ActionId) -> 
         .map(|m| format!("{} {name}", m.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The conclusions of a rule that fired with what became of them: `may x, must x, kept`,
+/// or, when they fared differently, `must x, kept; may x, removed: ...`.
+fn fates_text(p: &Policy, steps: &[&Step], action: ActionId) -> String {
+    let name = &p.action(action).name;
+    let mut groups: Vec<(&Fate, Vec<String>)> = Vec::new();
+    for s in steps {
+        let what = format!("{} {name}", s.modality.as_str());
+        match groups.iter_mut().find(|(f, _)| *f == &s.fate) {
+            Some((_, v)) => v.push(what),
+            None => groups.push((&s.fate, vec![what])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(fate, what)| format!("{}, {}", what.join(", "), fate_text(p, fate)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn fate_text(p: &Policy, fate: &Fate) -> String {
@@ -308,14 +322,15 @@ impl Human<'_, '_> {
         };
         self.line(1, &format!("{}: {}{by}", p.action(action).name, v.verdict));
         for (r, steps) in trail(self.t, action) {
-            let what = conclusion_text(p, r, &steps, action);
-            let header = match steps.first() {
-                Some(s) => format!(
-                    "{} fired: {what}, {}",
+            let header = if steps.is_empty() {
+                let what = conclusion_text(p, r, &steps, action);
+                format!("{} did not fire: {what}", rule_label(p, r))
+            } else {
+                format!(
+                    "{} fired: {}",
                     rule_label(p, r),
-                    fate_text(p, &s.fate)
-                ),
-                None => format!("{} did not fire: {what}", rule_label(p, r)),
+                    fates_text(p, &steps, action)
+                )
             };
             self.line(2, &header);
             self.rule_body(3, r);

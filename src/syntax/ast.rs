@@ -29,6 +29,25 @@ pub struct Int {
     pub span: Span,
 }
 
+/// What a comparison compares its fact with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// A number, as the language has it.
+    Number(Int),
+    /// A name where the number belongs: an error the checker explains.
+    Name(Ident),
+}
+
+impl Operand {
+    /// Where it is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Operand::Number(i) => i.span,
+            Operand::Name(n) => n.span,
+        }
+    }
+}
+
 /// A whole policy file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct File {
@@ -243,8 +262,8 @@ pub enum Expr {
         fact: Ident,
         /// The operator.
         op: CmpOp,
-        /// The number.
-        value: Int,
+        /// The number, or the name written in its place.
+        value: Operand,
         /// The whole test.
         span: Span,
     },

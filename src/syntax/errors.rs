@@ -109,6 +109,9 @@ const RESERVED: [&str; 23] = [
     "false",
 ];
 
+/// The item-level wording: what may start an item.
+const AN_ITEM: &str = "an item (`fact`, `action`, `rule`, `case` or a rule body)";
+
 pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
     let pos = match err.location {
         InputLocation::Pos(p) => p,
@@ -120,15 +123,24 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
     let (found, span) = found_at(text, pos);
     let mut expected: Vec<&str> = Vec::new();
     let mut wants_name = false;
+    let mut closers: Vec<char> = Vec::new();
     if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
-        let item_level =
-            positives.contains(&Rule::fact_decl) || positives.contains(&Rule::anon_rule);
+        let item_level = positives.contains(&Rule::fact_decl)
+            || positives.contains(&Rule::anon_rule)
+            || positives.contains(&Rule::file);
         for r in positives {
             wants_name |= *r == Rule::ident;
-            let word = if item_level && *r != Rule::EOI {
-                Some("an item (`fact`, `action`, `rule`, `case` or a rule body)")
-            } else {
-                describe(*r)
+            match r {
+                Rule::close_paren => closers.push(')'),
+                Rule::close_bracket => closers.push(']'),
+                Rule::close_brace => closers.push('}'),
+                _ => {}
+            }
+            let word = match (item_level, *r) {
+                // Where an item may start, the end of the file goes without saying.
+                (true, Rule::EOI) => None,
+                (true, _) => Some(AN_ITEM),
+                _ => describe(*r),
             };
             if let Some(w) = word.filter(|w| !expected.contains(w)) {
                 expected.push(w);
@@ -142,23 +154,94 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
     } else {
         format!("expected {}, found {found}", list(&expected))
     };
-    let label = if expected.is_empty() {
-        "unexpected here".to_string()
+    let wanted = format!("expected {}", list(&expected));
+    let mut diag = Diagnostic::new(Code::SyntaxError, message);
+    // Missing punctuation is missing where the text before it ends, not where the next
+    // token happens to start.
+    let punctuation = expected.iter().any(|w| PUNCTUATION.contains(w));
+    let gap_start = end_of_code_before(text, pos);
+    diag = if punctuation && gap_start < span.start {
+        diag.primary(Span::new(gap_start, gap_start), format!("{wanted} here"))
+            .secondary(span, format!("found {found}"))
+    } else if expected.is_empty() {
+        diag.primary(span, "unexpected here")
     } else {
-        format!("expected {}", list(&expected))
+        diag.primary(span, wanted)
     };
-    let mut diag = Diagnostic::new(Code::SyntaxError, message).primary(span, label);
+    if let Some((open, at)) = unclosed(text, pos, &closers) {
+        let close = match open {
+            '(' => ')',
+            '[' => ']',
+            _ => '}',
+        };
+        diag = diag
+            .secondary(
+                Span::new(at, at + 1),
+                format!("this `{open}` is not closed"),
+            )
+            .help(format!("close it with `{close}`"));
+        return diag;
+    }
     let word = found.trim_matches('`');
-    if wants_name && RESERVED.contains(&word) {
+    if expected.contains(&"`:`") && expected.contains(&"`overrides`") {
+        diag = diag.help("a named rule is written `rule NAME: BODY`; add `:` after the name");
+    } else if wants_name && RESERVED.contains(&word) {
         diag = diag.help(format!(
             "`{word}` is a reserved word and cannot be a name; pick another, such as `{word}_`"
         ));
     } else if found == "`@`" || found.starts_with("`@") {
         diag = diag.help("`@LINE` ids name anonymous rules only in messages; give the rule a name");
+    } else if found == "a string" && expected.contains(&AN_ITEM) {
+        diag = diag.help(if super::lexer::lex(&text[..pos]).tokens.is_empty() {
+            "a policy's title is written `policy \"...\"` at the top of the file"
+        } else {
+            "a description follows what it describes: `fact NAME \"...\"`, \
+             `action NAME \"...\"` or `rule NAME \"...\": ...`"
+        });
     } else if let Some(kw) = misspelt_keyword(word, &expected) {
         diag = diag.help(format!("did you mean `{kw}`?"));
     }
     diag
+}
+
+/// The descriptions of punctuation marks, whose absence is reported where it is missing.
+const PUNCTUATION: [&str; 7] = ["`:`", "`[`", "`]`", "`{`", "`}`", "`(`", "`)`"];
+
+/// Where the code before `pos` ends: past the last token before it (white space and
+/// comments skipped), or `pos` when there is none.
+fn end_of_code_before(text: &str, pos: usize) -> usize {
+    super::lexer::lex(&text[..pos])
+        .tokens
+        .last()
+        .map_or(pos, |t| t.span.end)
+}
+
+/// The innermost bracket opened before `pos` and not closed, when its closer is one the
+/// parser expected: its character and offset.
+fn unclosed(text: &str, pos: usize, closers: &[char]) -> Option<(char, usize)> {
+    if closers.is_empty() {
+        return None;
+    }
+    let mut open: Vec<(char, usize)> = Vec::new();
+    for t in super::lexer::lex(&text[..pos]).tokens {
+        if t.kind != super::lexer::TokenKind::Punct {
+            continue;
+        }
+        match &text[t.span.start..t.span.end] {
+            p @ ("(" | "[" | "{") => open.push((p.chars().next()?, t.span.start)),
+            ")" | "]" | "}" => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let (c, at) = *open.last()?;
+    let close = match c {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    };
+    closers.contains(&close).then_some((c, at))
 }
 
 /// A keyword among the expected ones that the found word looks like a misspelling of.

@@ -2,7 +2,8 @@
 
 use super::ast::{
     ActionDecl, Assign, AssignValue, CaseDecl, CmpOp, Conclusion, ConclusionForm, DefaultVerdict,
-    Expect, Expr, FactDecl, File, Ident, Int, Item, RuleBody, RuleDecl, RuleRef, Str, TypeExpr,
+    Expect, Expr, FactDecl, File, Ident, Int, Item, Operand, RuleBody, RuleDecl, RuleRef, Str,
+    TypeExpr,
 };
 use super::grammar::Rule;
 use crate::diagnostic::{Code, Diagnostic};
@@ -477,10 +478,17 @@ fn atom(pair: Pair<Rule>) -> Expr {
                 Some(">") => CmpOp::Gt,
                 _ => CmpOp::Ge,
             };
-            let value = parts.next().map(int).unwrap_or(Int {
-                value: None,
-                span: sp,
-            });
+            let value = match parts.next() {
+                Some(p) if p.as_rule() == Rule::compared_name => Operand::Name(Ident {
+                    name: p.as_str().to_string(),
+                    span: span(&p),
+                }),
+                Some(p) => Operand::Number(int(p)),
+                None => Operand::Number(Int {
+                    value: None,
+                    span: sp,
+                }),
+            };
             Expr::Compare {
                 fact,
                 op,

@@ -125,8 +125,8 @@ fn fix_line(
     Some(LineFix { edits, was, now })
 }
 
-/// Blesses every case block of a checked policy.
-pub fn bless(policy: &Policy, mode: BlessMode) -> Blessed {
+/// Blesses the case blocks of a checked policy whose names `pick` picks.
+pub fn bless(policy: &Policy, mode: BlessMode, pick: &dyn Fn(&str) -> bool) -> Blessed {
     let text = policy.source().text();
     let lexed = lexer::lex(text);
     let tokens = &lexed.tokens;
@@ -134,6 +134,9 @@ pub fn bless(policy: &Policy, mode: BlessMode) -> Blessed {
     let mut edits: Vec<Edit> = Vec::new();
     let mut cases = Vec::new();
     for (i, block) in policy.cases().iter().enumerate() {
+        if !pick(&block.name) {
+            continue;
+        }
         let outcome = evaluate(policy, &block.case);
         let mut changed = BlessedCase {
             case: i,
@@ -234,6 +237,7 @@ mod tests {
         bless(
             &Policy::parse("t.policy", text).unwrap_or_else(|f| panic!("{f}")),
             mode,
+            &|_| true,
         )
     }
 
