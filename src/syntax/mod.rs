@@ -8,6 +8,7 @@ mod errors;
 mod grammar;
 pub mod lexer;
 mod lower;
+pub mod names;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};
