@@ -7,6 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::evaluate;
 use crate::model::{Case, Policy, RuleId, Target};
 use crate::source::{Source, Span};
+use crate::syntax::names::code_span;
 
 /// One change to a text: the bytes of `span` replaced by `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,7 +202,7 @@ fn delete_rule(source: &Source, policy: &Policy, diag: &Diagnostic) -> Option<Fi
     let r = policy.rule_id(diag.rules.first()?)?;
     let rule = policy.rule(r);
     let text = source.text();
-    let mut span = rule.span;
+    let mut span = code_span(text, rule.span);
     let line_start = text[..span.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if text[line_start..span.start].trim().is_empty() {
         span.start = line_start;
@@ -282,7 +283,7 @@ mod tests {
     #[test]
     fn an_override_joins_the_list_and_a_redundant_rule_goes_with_its_line() {
         let text = "fact a, b, c\naction x, y\nrule q: if c then may y\nrule r1: if a then must x\n\
-                    rule r2 overrides q: if b then must not x, may y\n  rule r3: if a and b then must x # why\nrule r4: if c then must y\n";
+                    rule r2 overrides q: if b then must not x, may y\n  rule r3: if a and b then must x # why\n# keep\nrule r4: if c then must y\n";
         let p = Policy::parse("t.policy", text).unwrap();
         let found = crate::analysis::lint(&p).unwrap();
         let conflict = found.iter().find(|d| d.code == Code::Conflict).unwrap();
@@ -299,7 +300,7 @@ mod tests {
         let f = fixes(p.source(), Some(&p), redundant);
         assert_eq!(f[0].title, "delete the redundant rule `r3`");
         let without = apply(text, &f[0].edits);
-        assert!(without.contains("may y\nrule r4"), "{without}");
+        assert!(without.contains("may y\n# keep\nrule r4"), "{without}");
     }
 
     #[test]

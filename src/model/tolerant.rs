@@ -96,7 +96,7 @@ impl Policy {
                 parses,
             };
         };
-        let names = NameIndex::new(&parsed.file);
+        let names = NameIndex::new(&parsed.file, &work);
         let mut static_errors = None;
         let mut policy = None;
         let mut file = Some(parsed.file);

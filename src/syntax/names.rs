@@ -3,6 +3,7 @@
 //! definition, find references, rename), and the rules a new name must follow.
 
 use super::ast::{self, AssignValue, Expr, Item, RuleBody, TypeExpr};
+use super::lexer;
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -156,8 +157,8 @@ pub struct NameIndex {
 }
 
 impl NameIndex {
-    /// The names of a syntax tree.
-    pub fn new(file: &ast::File) -> NameIndex {
+    /// The names of a syntax tree and the text it was parsed from.
+    pub fn new(file: &ast::File, text: &str) -> NameIndex {
         let mut owners: HashMap<&str, &str> = HashMap::new();
         for item in &file.items {
             if let Item::Fact(d) = item {
@@ -184,7 +185,7 @@ impl NameIndex {
         NameIndex {
             uses: walk.uses,
             owners,
-            items: file.items.iter().map(outline).collect(),
+            items: file.items.iter().map(|i| outline(i, text)).collect(),
         }
     }
 
@@ -265,31 +266,43 @@ impl NameIndex {
     }
 }
 
-fn outline(item: &ast::Item) -> Outline {
+/// A span cut back to the end of its last token: the syntax tree's items take in the
+/// blanks and comments after them.
+pub fn code_span(text: &str, span: Span) -> Span {
+    let Some(inner) = text.get(span.start..span.end) else {
+        return span;
+    };
+    match lexer::lex(inner).tokens.last() {
+        Some(t) => Span::new(span.start, span.start + t.span.end),
+        None => span,
+    }
+}
+
+fn outline(item: &ast::Item, text: &str) -> Outline {
     let idents = |ids: &[ast::Ident]| ids.iter().map(|i| (i.name.clone(), i.span)).collect();
     let description = |s: &Option<ast::Str>| s.as_ref().map(|s| s.value.clone());
     match item {
         Item::Fact(d) => Outline {
             kind: ItemKind::Fact,
-            span: d.span,
+            span: code_span(text, d.span),
             names: idents(&d.names),
             description: description(&d.description),
         },
         Item::Action(d) => Outline {
             kind: ItemKind::Action,
-            span: d.span,
+            span: code_span(text, d.span),
             names: idents(&d.names),
             description: description(&d.description),
         },
         Item::Rule(r) => Outline {
             kind: ItemKind::Rule,
-            span: r.span,
+            span: code_span(text, r.span),
             names: r.name.iter().map(|n| (n.name.clone(), n.span)).collect(),
             description: description(&r.description),
         },
         Item::Case(c) => Outline {
             kind: ItemKind::Case,
-            span: c.span,
+            span: code_span(text, c.span),
             names: vec![(c.name.value.clone(), c.name.span)],
             description: None,
         },
@@ -426,7 +439,7 @@ mod tests {
 
     fn index() -> NameIndex {
         let parsed = crate::syntax::parse(&Source::new("t", TEXT)).unwrap();
-        NameIndex::new(&parsed.file)
+        NameIndex::new(&parsed.file, TEXT)
     }
 
     fn spans(index: &NameIndex, named: &Named) -> Vec<&'static str> {
@@ -496,6 +509,23 @@ mod tests {
         assert_eq!(
             index.rename_error(&r1, "r2").as_deref(),
             Some("`r2` is already the name of a rule")
+        );
+    }
+
+    #[test]
+    fn items_end_at_their_last_token() {
+        let text =
+            "fact a # c\n\n# d\nrule r: if a then x # e\n\n# f\ncase \"c\" { given a } # g\n";
+        let parsed = crate::syntax::parse(&Source::new("t", text)).unwrap();
+        let index = NameIndex::new(&parsed.file, text);
+        let items: Vec<&str> = index
+            .items()
+            .iter()
+            .map(|i| &text[i.span.start..i.span.end])
+            .collect();
+        assert_eq!(
+            items,
+            ["fact a", "rule r: if a then x", "case \"c\" { given a }"]
         );
     }
 
