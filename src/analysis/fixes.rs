@@ -7,7 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::evaluate;
 use crate::model::{Case, Policy, RuleId, Target};
 use crate::source::{Source, Span};
-use crate::syntax::names::code_span;
+use crate::syntax::outline::code_span;
 
 /// One change to a text: the bytes of `span` replaced by `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,11 +203,14 @@ fn delete_rule(source: &Source, policy: &Policy, diag: &Diagnostic) -> Option<Fi
     let rule = policy.rule(r);
     let text = source.text();
     let mut span = code_span(text, rule.span);
-    let line_start = text[..span.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    if text[line_start..span.start].trim().is_empty() {
+    let line_start = text
+        .get(..span.start)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    if text.get(line_start..span.start)?.trim().is_empty() {
         span.start = line_start;
     }
-    let rest = &text[span.end..];
+    let rest = text.get(span.end..)?;
     let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
     let after = rest[..line_end].trim();
     if after.is_empty() || after.starts_with('#') {

@@ -7,7 +7,9 @@ use crate::model::Policy;
 use crate::source::{Source, Span};
 use crate::syntax::lexer::{self, Lexed};
 use crate::syntax::names::NameIndex;
+use crate::syntax::outline::Outline;
 use lsp_types::Uri;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,6 +22,8 @@ pub struct Analysis {
     pub policy: Option<Arc<Policy>>,
     /// Every name of its items that parse.
     pub names: NameIndex,
+    /// Its items that parse.
+    pub items: Vec<Outline>,
     /// Whether the whole text parses.
     pub parses: bool,
     /// Whether the policy is the whole text's.
@@ -27,6 +31,17 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    fn empty() -> Analysis {
+        Analysis {
+            diagnostics: Vec::new(),
+            policy: None,
+            names: NameIndex::default(),
+            items: Vec::new(),
+            parses: false,
+            exact: false,
+        }
+    }
+
     fn of(source: &Source) -> Analysis {
         let t = Policy::parse_tolerant(source);
         let exact = t.is_exact();
@@ -34,6 +49,7 @@ impl Analysis {
             diagnostics: t.diagnostics,
             policy: t.policy.map(Arc::new),
             names: t.names,
+            items: t.items,
             parses: t.parses,
             exact,
         }
@@ -119,7 +135,10 @@ impl Document {
         if self.analysis.is_some() {
             return false;
         }
-        let analysis = Analysis::of(&self.source);
+        // A bug of the library on some text must not end the server: that text answers as
+        // an empty one (the panic's message goes to standard error, the editor's log).
+        let analysis = catch_unwind(AssertUnwindSafe(|| Analysis::of(&self.source)))
+            .unwrap_or_else(|_| Analysis::empty());
         if let (true, Some(policy)) = (analysis.exact, &analysis.policy) {
             self.good = Some(Good {
                 source: self.source.clone(),
@@ -137,13 +156,7 @@ impl Document {
         static EMPTY: std::sync::OnceLock<Analysis> = std::sync::OnceLock::new();
         match &self.analysis {
             Some(a) => a,
-            None => EMPTY.get_or_init(|| Analysis {
-                diagnostics: Vec::new(),
-                policy: None,
-                names: NameIndex::default(),
-                parses: false,
-                exact: false,
-            }),
+            None => EMPTY.get_or_init(Analysis::empty),
         }
     }
 

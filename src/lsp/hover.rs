@@ -5,7 +5,8 @@ use super::documents::Document;
 use super::position::{Encoding, range};
 use super::target::{self, Target};
 use crate::model::{FactType, Modality, Policy, RuleId, Symbol, Target as Concludes};
-use crate::syntax::names::{Named, code_span};
+use crate::syntax::names::Named;
+use crate::syntax::outline::code_span;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 /// How many lines of a rule's text a hover shows.

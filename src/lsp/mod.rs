@@ -22,13 +22,15 @@ mod hover;
 mod lenses;
 mod navigate;
 mod outline;
-pub mod position;
+mod position;
 mod requests;
 mod server;
 mod target;
-pub mod transport;
+mod transport;
 
-pub use server::{LINT_DELAY, serve};
+pub use server::LINT_DELAY;
+
+use server::serve;
 
 use crossbeam_channel::unbounded;
 use std::io::{self, BufRead, Write};

@@ -5,7 +5,7 @@
 use super::documents::Document;
 use super::position::{Encoding, range};
 use crate::model::FactType;
-use crate::syntax::names::ItemKind;
+use crate::syntax::outline::ItemKind;
 use lsp_types::{DocumentSymbol, FoldingRange, FoldingRangeKind, SymbolKind};
 
 /// Every declaration of the document, in text order.
@@ -14,7 +14,7 @@ pub fn symbols(doc: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
     let policy = analysis.policy.as_deref();
     let source = &doc.source;
     let mut out = Vec::new();
-    for item in analysis.names.items() {
+    for item in &analysis.items {
         let item_range = range(source, item.span, encoding);
         let (kind, detail) = match item.kind {
             ItemKind::Fact => (SymbolKind::VARIABLE, None),
@@ -116,8 +116,7 @@ fn symbol(
 pub fn folding_ranges(doc: &Document) -> Vec<FoldingRange> {
     let source = &doc.source;
     doc.analysed()
-        .names
-        .items()
+        .items
         .iter()
         .filter_map(|item| {
             let start = source.line(item.span.start);

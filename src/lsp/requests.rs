@@ -5,7 +5,17 @@ use super::position::{self, Encoding};
 use super::server::{RequestError, Server};
 use super::{actions, complete, hover, lenses, navigate, outline};
 use lsp_types::request::{self as req, Request as _};
-use lsp_types::*;
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CodeLensOptions, CodeLensParams, CompletionOptions, CompletionParams, CompletionResponse,
+    DocumentFormattingParams, DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions,
+    ExecuteCommandParams, FoldingRangeParams, FoldingRangeProviderCapability, GotoDefinitionParams,
+    GotoDefinitionResponse, HoverParams, HoverProviderCapability, InitializeResult, MessageType,
+    OneOf, PositionEncodingKind, ReferenceParams, RenameOptions, RenameParams, ServerCapabilities,
+    ServerInfo, ShowMessageParams, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    WorkDoneProgressOptions,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

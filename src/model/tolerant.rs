@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{Source, Span};
 use crate::syntax::lexer::{self, Lexed, TokenKind};
 use crate::syntax::names::NameIndex;
+use crate::syntax::outline::{Outline, outline};
 
 /// How many items syntax errors may cost before the rest is given up.
 const MAX_SYNTAX_ROUNDS: usize = 64;
@@ -30,6 +31,8 @@ pub struct Tolerant {
     pub policy: Option<Policy>,
     /// Every name of the items that parse, at their offsets in the text.
     pub names: NameIndex,
+    /// The items that parse, at their offsets in the text.
+    pub items: Vec<Outline>,
     /// The items left out, in the order they were, each from its first token to the next
     /// item's.
     pub blanked: Vec<Span>,
@@ -59,6 +62,7 @@ impl Policy {
                 diagnostics,
                 policy: None,
                 names: NameIndex::default(),
+                items: Vec::new(),
                 blanked: Vec::new(),
                 parses: false,
             };
@@ -92,11 +96,13 @@ impl Policy {
                 diagnostics: first_errors.unwrap_or_default(),
                 policy: None,
                 names: NameIndex::default(),
+                items: Vec::new(),
                 blanked,
                 parses,
             };
         };
-        let names = NameIndex::new(&parsed.file, &work);
+        let names = NameIndex::new(&parsed.file);
+        let items = outline(&parsed.file, &work);
         let mut static_errors = None;
         let mut policy = None;
         let mut file = Some(parsed.file);
@@ -140,6 +146,7 @@ impl Policy {
             diagnostics: first_errors.or(static_errors).unwrap_or_default(),
             policy,
             names,
+            items,
             blanked,
             parses,
         }

@@ -9,6 +9,7 @@ mod grammar;
 pub mod lexer;
 mod lower;
 pub mod names;
+pub mod outline;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};

@@ -3,7 +3,6 @@
 //! definition, find references, rename), and the rules a new name must follow.
 
 use super::ast::{self, AssignValue, Expr, Item, RuleBody, TypeExpr};
-use super::lexer;
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -119,46 +118,17 @@ pub struct NameUse {
     pub declares: Option<Declares>,
 }
 
-/// What kind of item an [`Outline`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ItemKind {
-    /// `fact ...`
-    Fact,
-    /// `action ...`
-    Action,
-    /// A named or anonymous rule.
-    Rule,
-    /// `case "..." { ... }`
-    Case,
-}
-
-/// An item of a file: what it is, where, and the names it declares.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outline {
-    /// What it is.
-    pub kind: ItemKind,
-    /// The whole item.
-    pub span: Span,
-    /// The names it declares with their spans: a declaration's facts or actions, a named
-    /// rule's name, a case block's name (its string, quotes included); none for an anonymous
-    /// rule.
-    pub names: Vec<(String, Span)>,
-    /// Its description string.
-    pub description: Option<String>,
-}
-
-/// Every name of a file, in text order, and an outline of its items.
+/// Every name of a file, in text order.
 #[derive(Clone, Debug, Default)]
 pub struct NameIndex {
     uses: Vec<NameUse>,
     /// Each enum fact's owner: the first fact of its declaration.
     owners: HashMap<String, String>,
-    items: Vec<Outline>,
 }
 
 impl NameIndex {
-    /// The names of a syntax tree and the text it was parsed from.
-    pub fn new(file: &ast::File, text: &str) -> NameIndex {
+    /// The names of a syntax tree.
+    pub fn new(file: &ast::File) -> NameIndex {
         let mut owners: HashMap<&str, &str> = HashMap::new();
         for item in &file.items {
             if let Item::Fact(d) = item {
@@ -185,13 +155,7 @@ impl NameIndex {
         NameIndex {
             uses: walk.uses,
             owners,
-            items: file.items.iter().map(|i| outline(i, text)).collect(),
         }
-    }
-
-    /// The items, in text order.
-    pub fn items(&self) -> &[Outline] {
-        &self.items
     }
 
     /// What `variant` names as a variant of `fact`'s type.
@@ -263,49 +227,6 @@ impl NameIndex {
             }
             _ => format!("`{new}` is already the name of {kind}"),
         })
-    }
-}
-
-/// A span cut back to the end of its last token: the syntax tree's items take in the
-/// blanks and comments after them.
-pub fn code_span(text: &str, span: Span) -> Span {
-    let Some(inner) = text.get(span.start..span.end) else {
-        return span;
-    };
-    match lexer::lex(inner).tokens.last() {
-        Some(t) => Span::new(span.start, span.start + t.span.end),
-        None => span,
-    }
-}
-
-fn outline(item: &ast::Item, text: &str) -> Outline {
-    let idents = |ids: &[ast::Ident]| ids.iter().map(|i| (i.name.clone(), i.span)).collect();
-    let description = |s: &Option<ast::Str>| s.as_ref().map(|s| s.value.clone());
-    match item {
-        Item::Fact(d) => Outline {
-            kind: ItemKind::Fact,
-            span: code_span(text, d.span),
-            names: idents(&d.names),
-            description: description(&d.description),
-        },
-        Item::Action(d) => Outline {
-            kind: ItemKind::Action,
-            span: code_span(text, d.span),
-            names: idents(&d.names),
-            description: description(&d.description),
-        },
-        Item::Rule(r) => Outline {
-            kind: ItemKind::Rule,
-            span: code_span(text, r.span),
-            names: r.name.iter().map(|n| (n.name.clone(), n.span)).collect(),
-            description: description(&r.description),
-        },
-        Item::Case(c) => Outline {
-            kind: ItemKind::Case,
-            span: code_span(text, c.span),
-            names: vec![(c.name.value.clone(), c.name.span)],
-            description: None,
-        },
     }
 }
 
@@ -439,7 +360,7 @@ mod tests {
 
     fn index() -> NameIndex {
         let parsed = crate::syntax::parse(&Source::new("t", TEXT)).unwrap();
-        NameIndex::new(&parsed.file, TEXT)
+        NameIndex::new(&parsed.file)
     }
 
     fn spans(index: &NameIndex, named: &Named) -> Vec<&'static str> {
@@ -509,23 +430,6 @@ mod tests {
         assert_eq!(
             index.rename_error(&r1, "r2").as_deref(),
             Some("`r2` is already the name of a rule")
-        );
-    }
-
-    #[test]
-    fn items_end_at_their_last_token() {
-        let text =
-            "fact a # c\n\n# d\nrule r: if a then x # e\n\n# f\ncase \"c\" { given a } # g\n";
-        let parsed = crate::syntax::parse(&Source::new("t", text)).unwrap();
-        let index = NameIndex::new(&parsed.file, text);
-        let items: Vec<&str> = index
-            .items()
-            .iter()
-            .map(|i| &text[i.span.start..i.span.end])
-            .collect();
-        assert_eq!(
-            items,
-            ["fact a", "rule r: if a then x", "case \"c\" { given a }"]
         );
     }
 
