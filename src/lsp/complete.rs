@@ -154,10 +154,48 @@ impl Items {
                 label: (*w).to_string(),
                 kind: Some(CompletionItemKind::KEYWORD),
                 detail: Some(detail.to_string()),
+                documentation: word_description(w).map(markdown),
                 ..CompletionItem::default()
             });
         }
     }
+}
+
+/// What a keyword or verdict word means, in a line.
+fn word_description(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "policy" => "the policy's title: `policy \"...\"`, before every item",
+        "source" => "a citation of where the norms come from: `source \"...\"`, after `policy`",
+        "fact" => "declares facts a case states: `fact NAME [: TYPE] [\"description\"]`",
+        "action" => {
+            "declares actions the policy decides: `action NAME [default permitted|forbidden]`"
+        }
+        "rule" => "a named rule: `rule NAME [overrides ...] [\"description\"]: BODY`",
+        "case" => "a case block that tests the policy: `case \"name\" { given ... expect ... }`",
+        "if" => "the condition under which the rule fires",
+        "unless" => "the exception: the rule does not fire when it holds",
+        "then" => "what the rule concludes when it fires",
+        "and" => "both hold",
+        "or" => "either holds",
+        "not" => "negation; in a conclusion, `not A` forbids `A`",
+        "is" => "an enum fact's value: `F is V`, `F is not V`",
+        "in" => "an enum fact's value among several: `F in [V, ...]`",
+        "may" => "a permission: `may ACTION`",
+        "must" => "an obligation: `must ACTION`; `must not ACTION` is a prohibition",
+        "requires" => "a necessary condition: `ACTION requires CONDITION` forbids it when unmet",
+        "overrides" => "this rule is an exception to the rules named: `overrides RULE, ...`",
+        "default" => "the verdict when no rule decides the action",
+        "given" => "the facts of the case: `given F, not G, E = variant, N = 3`",
+        "expect" => "an expected verdict: `expect ACTION is WORD`, `expect FACT is true`",
+        "true" => "always holds; as a value, true",
+        "false" => "never holds; as a value, false",
+        "permitted" => "may be done: a permission remains, or the default permits",
+        "forbidden" => "must not be done: only prohibitions remain, or the default forbids",
+        "required" => "must be done: an obligation remains, and no prohibition",
+        "undecided" => "no conclusion remains and the action has no default",
+        "conflict" => "a prohibition remains with a permission or an obligation",
+        _ => return None,
+    })
 }
 
 fn markdown(text: &str) -> Documentation {
