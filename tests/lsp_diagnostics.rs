@@ -196,8 +196,14 @@ fn code_actions_insert_the_witness_add_overrides_replace_names_delete_rules() {
         edits_of(&found[2], &u),
         json!([{"range": range(2, 7, 2, 7), "newText": " overrides r2"}])
     );
-    // Nothing away from the finding.
+    // Nothing away from the finding, nor when the client asks for other kinds of action.
     assert!(actions(&mut c, &u, range(0, 0, 0, 1)).is_empty());
+    let refactors = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": range(3, 20, 3, 20),
+               "context": {"diagnostics": [], "only": ["refactor"]}}),
+    );
+    assert_eq!(refactors, json!([]));
 
     let typo = "fact cabinet_decision\naction deploy\nrule d: deploy requires cabinet_decison\n";
     c.change(&u, 2, typo);

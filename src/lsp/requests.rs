@@ -181,6 +181,15 @@ pub fn handle(server: &mut Server, method: &str, params: Value) -> Result<Value,
             let span = position::span(&doc.source, p.range, encoding).ok_or_else(|| {
                 RequestError::invalid_params("the range is past the end of the document")
             })?;
+            // Every action offered is a quick fix: none when the client asks for other kinds.
+            let wanted = p.context.only.as_ref().is_none_or(|kinds| {
+                kinds
+                    .iter()
+                    .any(|k| k.as_str().is_empty() || k.as_str() == "quickfix")
+            });
+            if !wanted {
+                return answer(Vec::<()>::new());
+            }
             answer(actions::code_actions(doc, span, encoding))
         }
         req::CodeLensRequest::METHOD => {
