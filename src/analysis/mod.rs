@@ -7,6 +7,7 @@ mod circuit;
 mod cone_run;
 mod directives;
 mod findings;
+pub mod fixes;
 mod index;
 mod inputs;
 mod messages;

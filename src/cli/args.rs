@@ -146,6 +146,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
         format: ExplainFormat,
     },
+    /// Serve the Language Server Protocol on standard input and output, for editors
+    #[command(after_help = "Example, as an editor runs it:\n  deontic lsp\n\n\
+        Diagnostics of `check` at once and of `lint` after a pause in typing, hover, go to\n\
+        definition, references, rename, completion, symbols, folding, formatting, quick fixes\n\
+        and code lenses. The README's section \"Editors\" sets up VS Code, Neovim and Helix.")]
+    Lsp,
     /// Draw the policy as a graph: facts -> rules -> actions, overrides and requirements
     #[command(after_help = "Examples:\n  \
         deontic graph policies/nl-cyber-response.policy | dot -Tsvg > policy.svg\n  \

@@ -14,6 +14,7 @@ mod files;
 mod fmt;
 mod graph;
 mod lint;
+mod lsp;
 mod shell;
 mod test;
 pub mod write;
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         } => explain::explain(&policy, &rest, &given, format, &mut out),
         Command::Graph { policy, format } => graph::graph(&policy, format, &mut out),
+        Command::Lsp => lsp::lsp(&mut out),
         Command::Lint {
             paths,
             format,

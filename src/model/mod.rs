@@ -29,6 +29,7 @@ mod policy;
 mod queries;
 mod resolve;
 mod rule;
+mod tolerant;
 mod types;
 
 pub use build::MAX_SOURCE_BYTES;
@@ -43,6 +44,7 @@ pub use case_text::quote;
 pub use failure::Failure;
 pub use policy::Policy;
 pub use rule::{CmpOp, Conclusion, Cond, EnumTest, Modality, Rule, RuleKind, Target};
+pub use tolerant::Tolerant;
 pub use types::{
     Action, ActionId, DefaultVerdict, Fact, FactId, FactType, RuleId, Symbol, Value, Verdict,
 };
