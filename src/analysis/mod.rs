@@ -2,20 +2,31 @@
 //! declarations. Every finding is exact over all valid cases, decided by a SAT solver
 //! (section 11 of `docs/language.md`).
 
+mod ask;
 mod candidates;
 mod circuit;
+mod completions;
 mod cone_run;
 mod directives;
 mod findings;
 pub mod fixes;
 mod index;
 mod inputs;
+mod kleene;
 mod messages;
+mod partial;
+mod partial_sat;
+mod partial_stream;
 mod queries;
 mod removal;
 mod world;
 
+pub use ask::{Question, Questionnaire, Strategy, answers, parse_answer};
 pub use directives::{Directive, directives};
+pub use partial::{
+    PartialEvaluator, PartialOutcome, PartialVerdict, TABLE_BUDGET, evaluate_partial,
+};
+pub use partial_stream::{WritePartial, partial_lines};
 pub use queries::firing_case;
 
 use crate::diagnostic::Diagnostic;

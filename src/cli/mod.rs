@@ -6,6 +6,7 @@
 //! 2 the command could not run.
 
 mod args;
+mod ask;
 mod check;
 mod common;
 mod eval;
@@ -15,6 +16,7 @@ mod fmt;
 mod graph;
 mod lint;
 mod lsp;
+mod partial;
 mod shell;
 mod test;
 pub mod write;
@@ -44,7 +46,15 @@ pub fn run(cli: Cli) -> ExitCode {
             cases,
             given,
             format,
+            partial: false,
         } => eval::eval(&policy, cases.as_deref(), &given, format, &mut out),
+        Command::Eval {
+            policy,
+            cases,
+            given,
+            format,
+            partial: true,
+        } => partial::eval_partial(&policy, cases.as_deref(), &given, format, &mut out),
         Command::Test {
             paths,
             bless,
@@ -74,6 +84,11 @@ pub fn run(cli: Cli) -> ExitCode {
         } => explain::explain(&policy, &rest, &given, format, &mut out),
         Command::Graph { policy, format } => graph::graph(&policy, format, &mut out),
         Command::Lsp => lsp::lsp(&mut out),
+        Command::Ask {
+            policy,
+            actions,
+            given,
+        } => ask::ask(&policy, &actions, &given, &mut out),
         Command::Lint {
             paths,
             format,
