@@ -3,7 +3,7 @@
 //! enumerated and evaluated with the crate's evaluator (checked on its own by
 //! `tests/eval_reference.rs`). `possible`, `verdict`, `needed` and the derived facts must
 //! equal what the completions say, by the solver, by the table of completions, and by the
-//! default mix of the two.
+//! default (tables per cone, built once).
 
 use deontic::analysis::{PartialEvaluator, PartialOutcome};
 use deontic::model::PartialCase;
@@ -247,9 +247,10 @@ fn check(text: &str, cases: &[Vec<Option<u8>>]) -> Result<(), TestCaseError> {
     };
     PARSED.fetch_add(1, Ordering::Relaxed);
     let ids = inputs(&p);
-    let mut table = PartialEvaluator::<deontic::analysis::DefaultSolver>::with_budget(&p, 1 << 20);
+    let mut table = PartialEvaluator::<deontic::analysis::DefaultSolver>::with_budget(&p, 1 << 20)
+        .without_cone_tables();
     let mut solver = PartialEvaluator::<deontic::analysis::DefaultSolver>::with_budget(&p, 0);
-    let mut mixed = PartialEvaluator::new(&p);
+    let mut cones = PartialEvaluator::new(&p);
     for given in cases {
         let mut values = vec![None; p.facts().len()];
         for (k, g) in given.iter().enumerate() {
@@ -271,9 +272,9 @@ fn check(text: &str, cases: &[Vec<Option<u8>>]) -> Result<(), TestCaseError> {
         )?;
         compare(
             &p,
-            &mixed.evaluate(&case).unwrap(),
+            &cones.evaluate(&case).unwrap(),
             &want,
-            &format!("mixed\n{text}\n{given:?}"),
+            &format!("cone tables\n{text}\n{given:?}"),
         )?;
     }
     Ok(())

@@ -11,59 +11,111 @@ use crate::eval::Evaluator;
 use crate::model::{ActionId, Case, FactId, FactType, PartialCase, Policy, Value, Verdict};
 use std::collections::HashMap;
 
+/// One value of each class of values of one input fact that some conditions tell apart.
+#[derive(Clone, Debug, Default)]
+pub struct FactClasses {
+    reps: Vec<Value>,
+    /// For an enum fact: each variant's class.
+    variant_class: Vec<u32>,
+}
+
+impl FactClasses {
+    /// The classes of input fact `f` that the conditions read into `domains` tell apart.
+    pub fn of(policy: &Policy, domains: &Domains, f: FactId) -> FactClasses {
+        let fact = policy.fact(f);
+        let mut variant_class = Vec::new();
+        let reps = match &fact.ty {
+            _ if fact.derived => Vec::new(),
+            FactType::Bool => vec![Value::Bool(false), Value::Bool(true)],
+            FactType::Enum(variants) => {
+                let sets = domains.sets(f);
+                let mut class_of_signature: HashMap<Vec<bool>, u32> = HashMap::new();
+                let mut reps = Vec::new();
+                for v in 0..variants.len() {
+                    let signature: Vec<bool> = sets
+                        .iter()
+                        .map(|s| s.get(v).copied().unwrap_or(false))
+                        .collect();
+                    let next = reps.len() as u32;
+                    let class = *class_of_signature.entry(signature).or_insert(next);
+                    if class == next {
+                        reps.push(Value::Enum(v as u32));
+                    }
+                    variant_class.push(class);
+                }
+                reps
+            }
+            FactType::Int { lo, hi } => {
+                let mut starts: Vec<i64> = domains
+                    .thresholds(f)
+                    .filter(|t| t > lo && t <= hi)
+                    .collect();
+                starts.push(*lo);
+                starts.sort_unstable();
+                starts.dedup();
+                starts.into_iter().map(Value::Int).collect()
+            }
+        };
+        FactClasses {
+            reps,
+            variant_class,
+        }
+    }
+
+    /// How many classes there are.
+    pub fn count(&self) -> usize {
+        self.reps.len()
+    }
+
+    /// The value that stands for class `k`.
+    pub fn value(&self, k: usize) -> Value {
+        self.reps[k]
+    }
+
+    /// The class of a value.
+    pub fn class_of(&self, value: Value) -> usize {
+        match value {
+            Value::Bool(b) => usize::from(b),
+            Value::Enum(v) => self
+                .variant_class
+                .get(v as usize)
+                .map_or(0, |&c| c as usize),
+            Value::Int(n) => self
+                .reps
+                .partition_point(|r| matches!(r, Value::Int(start) if *start <= n))
+                .saturating_sub(1),
+        }
+    }
+}
+
 /// Per input fact, one value of each class of values the policy's conditions tell apart.
 pub struct Classes {
-    reps: Vec<Vec<Value>>,
+    facts: Vec<FactClasses>,
 }
 
 impl Classes {
     /// The classes of every input fact of `policy`.
     pub fn of(policy: &Policy) -> Classes {
         let domains = Domains::of(policy.rules().iter().flat_map(|r| r.conditions()));
-        let reps = policy
-            .facts()
-            .iter()
-            .enumerate()
-            .map(|(f, fact)| match &fact.ty {
-                _ if fact.derived => Vec::new(),
-                FactType::Bool => vec![Value::Bool(false), Value::Bool(true)],
-                FactType::Enum(variants) => {
-                    let sets = domains.sets(f);
-                    let mut seen: HashMap<Vec<bool>, ()> = HashMap::new();
-                    (0..variants.len())
-                        .filter(|&v| {
-                            let signature: Vec<bool> = sets
-                                .iter()
-                                .map(|s| s.get(v).copied().unwrap_or(false))
-                                .collect();
-                            seen.insert(signature, ()).is_none()
-                        })
-                        .map(|v| Value::Enum(v as u32))
-                        .collect()
-                }
-                FactType::Int { lo, hi } => {
-                    let mut starts: Vec<i64> = domains
-                        .thresholds(f)
-                        .filter(|t| t > lo && t <= hi)
-                        .collect();
-                    starts.push(*lo);
-                    starts.sort_unstable();
-                    starts.dedup();
-                    starts.into_iter().map(Value::Int).collect()
-                }
-            })
-            .collect();
-        Classes { reps }
+        Classes {
+            facts: (0..policy.facts().len())
+                .map(|f| FactClasses::of(policy, &domains, f))
+                .collect(),
+        }
     }
 
     /// How many classes fact `f` has.
     pub fn count(&self, f: FactId) -> usize {
-        self.reps[f].len()
+        self.facts[f].count()
     }
 
     /// The value that stands for class `k` of fact `f`.
     pub fn value(&self, f: FactId, k: usize) -> Value {
-        self.reps[f][k]
+        self.facts[f].value(k)
+    }
+
+    fn first(&self, f: FactId) -> Option<Value> {
+        self.facts[f].reps.first().copied()
     }
 }
 
@@ -92,14 +144,7 @@ pub fn tabulate(
             .values
             .iter()
             .enumerate()
-            .map(|(f, v)| {
-                v.unwrap_or_else(|| {
-                    classes.reps[f]
-                        .first()
-                        .copied()
-                        .unwrap_or(Value::Bool(false))
-                })
-            })
+            .map(|(f, v)| v.unwrap_or_else(|| classes.first(f).unwrap_or(Value::Bool(false))))
             .collect(),
     };
     let radix: Vec<usize> = facts.iter().map(|&f| classes.count(f)).collect();
@@ -126,7 +171,7 @@ pub fn tabulate(
             rest /= radix[k];
             if d != digits[k] || idx == 0 {
                 digits[k] = d;
-                evaluator.set(f, classes.reps[f][d]);
+                evaluator.set(f, classes.value(f, d));
             }
         }
         evaluator.run();
@@ -162,7 +207,7 @@ pub fn tabulate(
 }
 
 /// A verdict's position in the word order.
-fn word(v: Verdict) -> u8 {
+pub(super) fn word(v: Verdict) -> u8 {
     Verdict::ALL.iter().position(|x| *x == v).unwrap_or(0) as u8
 }
 
@@ -181,9 +226,12 @@ mod tests {
         )
         .unwrap();
         let c = Classes::of(&p);
-        assert_eq!(c.reps[0], [Value::Enum(0), Value::Enum(2), Value::Enum(3)]);
         assert_eq!(
-            c.reps[1],
+            c.facts[0].reps,
+            [Value::Enum(0), Value::Enum(2), Value::Enum(3)]
+        );
+        assert_eq!(
+            c.facts[1].reps,
             [
                 Value::Int(0),
                 Value::Int(10),
@@ -192,6 +240,14 @@ mod tests {
                 Value::Int(51)
             ]
         );
-        assert_eq!(c.reps[2], [Value::Bool(false), Value::Bool(true)]);
+        assert_eq!(c.facts[2].reps, [Value::Bool(false), Value::Bool(true)]);
+        // Each value falls in the class of its representative.
+        let of = |f: usize, v| c.facts[f].class_of(v);
+        assert_eq!([0, 1, 2, 3].map(|v| of(0, Value::Enum(v))), [0, 0, 1, 2]);
+        assert_eq!(
+            [0, 9, 10, 11, 50, 51, 100].map(|n| of(1, Value::Int(n))),
+            [0, 0, 1, 2, 3, 4, 4]
+        );
+        assert_eq!(of(2, Value::Bool(true)), 1);
     }
 }

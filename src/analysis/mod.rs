@@ -7,6 +7,7 @@ mod candidates;
 mod circuit;
 mod completions;
 mod cone_run;
+mod cone_table;
 mod directives;
 mod findings;
 pub mod fixes;

@@ -2,12 +2,15 @@
 //! which verdicts each action can still get, which unknown facts would change it, and which
 //! derived facts are settled, exactly over every completion of the case.
 //!
-//! Each question goes to the cheapest exact method: three-valued evaluation first (what the
-//! given facts settle needs nothing more); then, when the unknown facts that matter have
-//! few classes of values between them, every completion evaluated; else the solver, one
-//! incremental solver per cone, kept across the cases of a stream.
+//! Each question goes to the cheapest exact method: a target whose cone has few classes of
+//! input values reads its answer off a table built once (see [`ConeTable`]); for the others,
+//! three-valued evaluation first (what the given facts settle needs nothing more); then,
+//! when the unknown facts that matter have few classes of values between them, every
+//! completion evaluated; else the solver, one incremental solver per cone, kept across the
+//! cases of a stream.
 
 use super::completions::{Classes, tabulate};
+use super::cone_table::{ConeTable, Reading, Scratch};
 use super::index::{Cone, Index, Marks};
 use super::kleene;
 use super::partial_sat::{ConeSolver, Target};
@@ -71,11 +74,15 @@ pub struct PartialEvaluator<'p, S = DefaultSolver> {
     /// Per action, then per fact (derived ones): the unknown-able input facts of its cone.
     cone_facts: Vec<Option<Vec<FactId>>>,
     solvers: Vec<Option<ConeSolver<S>>>,
+    /// Per target: its table once tried (`None` inside when too large).
+    tables: Vec<Option<Option<ConeTable>>>,
+    scratch: Scratch,
     classes: Classes,
     evaluator: Evaluator<'p>,
     locals: Locals,
     marks: Marks,
     budget: usize,
+    cone_tables: bool,
 }
 
 /// Evaluates one partial case (for many, keep a [`PartialEvaluator`]).
@@ -109,12 +116,23 @@ impl<'p, S: SolveIncremental + Default> PartialEvaluator<'p, S> {
             overrides,
             cone_facts: vec![None; targets],
             solvers: (0..targets).map(|_| None).collect(),
+            tables: (0..targets).map(|_| None).collect(),
+            scratch: Scratch::default(),
             classes: Classes::of(policy),
             evaluator: Evaluator::new(policy),
             locals: Locals::new(policy),
             marks: Marks::new(policy),
             budget,
+            cone_tables: budget > 0,
         }
+    }
+
+    /// The same evaluator without per-cone tables, so that the methods behind them are
+    /// used (the tests compare them).
+    #[doc(hidden)]
+    pub fn without_cone_tables(mut self) -> Self {
+        self.cone_tables = false;
+        self
     }
 
     /// The slot of a target in `cone_facts` and `solvers`.
@@ -125,15 +143,20 @@ impl<'p, S: SolveIncremental + Default> PartialEvaluator<'p, S> {
         }
     }
 
+    /// The cone of a target.
+    fn cone_of(&mut self, target: &Target) -> Cone {
+        let seeds: Vec<usize> = match target {
+            Target::Action(a) => self.index.on_action[*a].iter().map(|x| x.0).collect(),
+            Target::Derived(f) => self.index.concluders[*f].clone(),
+        };
+        Cone::of(self.policy, &self.index, &seeds, &mut self.marks)
+    }
+
     /// The input facts of a target's cone, computed once.
     fn facts_of(&mut self, target: &Target) -> &[FactId] {
         let slot = self.slot(target);
         if self.cone_facts[slot].is_none() {
-            let seeds: Vec<usize> = match target {
-                Target::Action(a) => self.index.on_action[*a].iter().map(|x| x.0).collect(),
-                Target::Derived(f) => self.index.concluders[*f].clone(),
-            };
-            let cone = Cone::of(self.policy, &self.index, &seeds, &mut self.marks);
+            let cone = self.cone_of(target);
             let facts = cone
                 .facts
                 .into_iter()
@@ -160,40 +183,76 @@ impl<'p, S: SolveIncremental + Default> PartialEvaluator<'p, S> {
         self.solvers[slot].as_mut().expect("built above")
     }
 
-    /// Evaluates one partial case.
+    /// What the completions of `case` give `target`, read off its table when it has one.
+    fn read(&mut self, target: &Target, case: &PartialCase) -> Option<Reading> {
+        let slot = self.slot(target);
+        if self.tables[slot].is_none() {
+            let facts = self.facts_of(target).to_vec();
+            let table = if self.cone_tables {
+                let cone = self.cone_of(target);
+                ConeTable::build(&mut self.evaluator, &facts, &cone, target)
+            } else {
+                None
+            };
+            self.tables[slot] = Some(table);
+        }
+        let table = self.tables[slot].as_ref()?.as_ref()?;
+        Some(table.read(case, &mut self.scratch))
+    }
+
+    /// Evaluates one partial case: targets with a table read it; three-valued evaluation
+    /// settles what it can of the others, and [`decide`](Self::decide) the rest.
     pub fn evaluate(&mut self, case: &PartialCase) -> Result<PartialOutcome<'p>, AnalysisError> {
         let p = self.policy;
-        let settled = kleene::settle(p, &self.index, case);
         let mut verdicts: Vec<PartialVerdict> = Vec::with_capacity(p.actions().len());
-        let mut open_actions = Vec::new();
+        let mut rest_actions = Vec::new();
         for a in 0..p.actions().len() {
-            let v = kleene::verdict(p, &self.index, &self.overrides[a], a, &settled.fires);
-            if v.is_none() {
-                open_actions.push(a);
+            match self.read(&Target::Action(a), case) {
+                Some(reading) => verdicts.push(settle(words(&reading.seen), reading.needed)),
+                None => {
+                    rest_actions.push(a);
+                    verdicts.push(settle(Vec::new(), Vec::new()));
+                }
             }
-            verdicts.push(PartialVerdict {
-                verdict: v,
-                possible: v.into_iter().collect(),
-                needed: Vec::new(),
-            });
         }
-        let mut derived: Vec<(FactId, Option<bool>)> = p
-            .derived_facts()
-            .map(|f| (f, settled.facts[f].known()))
-            .collect();
-        let open_derived: Vec<FactId> = derived
-            .iter()
-            .filter(|(_, v)| v.is_none())
-            .map(|(f, _)| *f)
-            .collect();
-        if !open_actions.is_empty() || !open_derived.is_empty() {
-            self.decide(
-                case,
-                &open_actions,
-                &open_derived,
-                &mut verdicts,
-                &mut derived,
-            )?;
+        let mut derived: Vec<(FactId, Option<bool>)> = Vec::new();
+        let mut rest_derived = Vec::new();
+        for f in p.derived_facts() {
+            let value = match self.read(&Target::Derived(f), case) {
+                Some(reading) => value_of([reading.seen[0], reading.seen[1]]),
+                None => {
+                    rest_derived.push(f);
+                    None
+                }
+            };
+            derived.push((f, value));
+        }
+        if !rest_actions.is_empty() || !rest_derived.is_empty() {
+            let settled = kleene::settle(p, &self.index, case);
+            let mut open_actions = Vec::new();
+            for a in rest_actions {
+                let v = kleene::verdict(p, &self.index, &self.overrides[a], a, &settled.fires);
+                if v.is_none() {
+                    open_actions.push(a);
+                }
+                verdicts[a] = settle(v.into_iter().collect(), Vec::new());
+            }
+            let mut open_derived = Vec::new();
+            for f in rest_derived {
+                match settled.facts[f].known() {
+                    Some(v) => set_derived(&mut derived, f, [!v, v]),
+                    None => open_derived.push(f),
+                }
+            }
+            if !open_actions.is_empty() || !open_derived.is_empty() {
+                self.decide(
+                    case,
+                    &open_actions,
+                    &open_derived,
+                    &mut verdicts,
+                    &mut derived,
+                )?;
+            }
         }
         Ok(PartialOutcome {
             policy: p,
@@ -298,11 +357,16 @@ fn settle(possible: Vec<Verdict>, needed: Vec<FactId>) -> PartialVerdict {
 
 fn set_derived(derived: &mut [(FactId, Option<bool>)], f: FactId, seen: [bool; 2]) {
     if let Some(entry) = derived.iter_mut().find(|(g, _)| *g == f) {
-        entry.1 = match seen {
-            [true, false] => Some(false),
-            [false, true] => Some(true),
-            _ => None,
-        };
+        entry.1 = value_of(seen);
+    }
+}
+
+/// A derived fact's value from whether some completion makes it false, and true.
+fn value_of(seen: [bool; 2]) -> Option<bool> {
+    match seen {
+        [true, false] => Some(false),
+        [false, true] => Some(true),
+        _ => None,
     }
 }
 
