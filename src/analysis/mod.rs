@@ -1,10 +1,16 @@
 //! Analysis (`deontic lint`): conflicts, dead, shadowed and redundant rules, unused
 //! declarations. Every finding is exact over all valid cases, decided by a SAT solver
-//! (section 11 of `docs/language.md`).
+//! (section 11 of `docs/language.md`). And change impact (`deontic diff`): every case two
+//! versions of a policy decide differently, exactly, with witnesses (section 12).
 
 mod candidates;
 mod circuit;
 mod cone_run;
+mod diff;
+mod diff_facts;
+mod diff_result;
+mod diff_same;
+mod diff_target;
 mod directives;
 mod findings;
 mod index;
@@ -14,6 +20,8 @@ mod queries;
 mod removal;
 mod world;
 
+pub use diff::{Version, diff, diff_versions, diff_with};
+pub use diff_result::{Changes, DecidingRule, Diff, Side, SideDiagnostic, Transition, Word};
 pub use directives::{Directive, directives};
 pub use queries::firing_case;
 
