@@ -102,7 +102,8 @@ pub(super) fn diff(
                     writeln!(out, "{text}")?;
                 }
             }
-            if !cx.quiet || changed || !failures.is_empty() {
+            let compared = !diffs.is_empty() || failures.is_empty();
+            if compared && (!cx.quiet || changed || !failures.is_empty()) {
                 writeln!(out, "{}", report::diff_summary_line(&diffs))?;
             }
         }
@@ -294,7 +295,8 @@ fn at_revision(rev: &str, paths: &[PathBuf], failures: &mut Vec<String>) -> Vec<
         let new = match file {
             Some(f) => match files::read_bytes(&f) {
                 Ok(bytes) => Some(Text {
-                    name: f.display().to_string(),
+                    // Found under `.`: named as from here, without `./`.
+                    name: f.strip_prefix(".").unwrap_or(&f).display().to_string(),
                     file: Some(f),
                     bytes,
                 }),

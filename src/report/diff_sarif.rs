@@ -32,30 +32,48 @@ pub struct DiffFile<'a> {
     pub new: Option<&'a Path>,
 }
 
-/// The two rules of transitions: id, name, summary, description.
-const TRANSITION_RULES: [(&str, &str, &str, &str); 2] = [
-    (
-        "changed-verdict",
-        "ChangedVerdict",
-        "the change decides an action differently in some case",
-        "Some case gets one verdict word on the action from the old version of the policy and \
-         another from the new one. The result gives such a case, the rules that decide it on \
-         either side, and a `case` block for the new version that expects its verdict.",
-    ),
-    (
-        "changed-fact",
-        "ChangedFact",
-        "the change derives a fact differently in some case",
-        "Some case makes a derived fact true in one version of the policy and false in the \
-         other. The result gives such a case and the rules that derive the fact on either side.",
-    ),
+/// One of the two rules of transitions.
+struct TransitionRule {
+    id: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    description: &'static str,
+    review: &'static str,
+}
+
+const TRANSITION_RULES: [TransitionRule; 2] = [
+    TransitionRule {
+        id: "changed-verdict",
+        name: "ChangedVerdict",
+        summary: "the change decides an action differently in some case",
+        description: "Some case gets one verdict word on the action from the old version of the \
+                      policy and another from the new one. The result gives such a case, the \
+                      rules that decide it on either side, and a `case` block for the new \
+                      version that expects its verdict.",
+        review: "If the new verdict is what the change means, add the case block to the policy \
+                 as a test; if not, fix the rules that decide it.",
+    },
+    TransitionRule {
+        id: "changed-fact",
+        name: "ChangedFact",
+        summary: "the change derives a fact differently in some case",
+        description: "Some case makes a derived fact true in one version of the policy and false \
+                      in the other. The result gives such a case, the rules that derive the fact \
+                      on either side, and a `case` block for the new version that expects its \
+                      value.",
+        review: "If the new value is what the change means, add the case block to the policy as \
+                 a test; if not, fix the rules that derive the fact.",
+    },
 ];
 
-fn transition_rule(
-    (id, name, summary, description): (&str, &str, &str, &str),
-) -> ReportingDescriptor {
-    let help = "Review the case: if the new verdict is what the change means, add the case block \
-                to the policy as a test; if not, fix the rules that decide it.";
+fn transition_rule(r: &TransitionRule) -> ReportingDescriptor {
+    let TransitionRule {
+        id,
+        name,
+        summary,
+        description,
+        review: help,
+    } = *r;
     ReportingDescriptor {
         help_uri: live_link(format!("{}language.md#12-change-impact", docs_base())),
         ..ReportingDescriptor::builder()
@@ -82,18 +100,24 @@ fn transition_rule(
     }
 }
 
-fn deciders(rules: &[DecidingRule]) -> String {
+/// A side's word and what decides it: `permitted, by rule `r` (line 3)`, `forbidden (the
+/// default)`.
+fn decided(word: &str, rules: &[DecidingRule], action: bool) -> String {
     if rules.is_empty() {
-        return "no rule".to_string();
+        return match (action, word) {
+            (true, "undecided") => "undecided (no rule decides it)".to_string(),
+            (true, _) => format!("{word} (the default)"),
+            (false, _) => format!("{word} (no rule deriving it fires)"),
+        };
     }
-    rules
+    let list: Vec<String> = rules
         .iter()
         .map(|r| {
             let what = if r.requirement { "requirement" } else { "rule" };
             format!("{what} `{}` (line {})", r.id, r.line)
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    format!("{word}, by {}", list.join(", "))
 }
 
 /// One transition's result, located in the new version's file.
@@ -105,16 +129,17 @@ fn transition_result<W: Word>(
     uri: &FileUri,
 ) -> SarifResult {
     let (id, what) = if rule_index == Code::ALL.len() {
-        (TRANSITION_RULES[0].0, "action")
+        (TRANSITION_RULES[0].id, "action")
     } else {
-        (TRANSITION_RULES[1].0, "fact")
+        (TRANSITION_RULES[1].id, "fact")
     };
     let name = &changes.name;
     let (from, to) = (t.from.word(), t.to.word());
+    let action = what == "action";
     let message = format!(
-        "`{name}` is {to} where it was {from}\nold: {from}, by {}; new: {to}, by {}\nfor example:\n{}",
-        deciders(&t.old_by),
-        deciders(&t.new_by),
+        "`{name}` is {to} where it was {from}\nold: {}; new: {}\nfor example:\n{}",
+        decided(from, &t.old_by, action),
+        decided(to, &t.new_by, action),
         t.case_block
     );
     let at = t.new_by.first().map_or(changes.span, |r| r.span);
@@ -136,7 +161,7 @@ fn transition_result<W: Word>(
     let ids =
         |rules: &[DecidingRule]| J::from(rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
     let word = |w: W| -> J {
-        if what == "action" {
+        if action {
             w.word().into()
         } else {
             (w.word() == "true").into()
@@ -230,7 +255,7 @@ pub fn diff_sarif_at(files: &[DiffFile], place: &SarifPlace, failures: &[String]
     let rules = Code::ALL
         .iter()
         .map(|&c| rule(c))
-        .chain(TRANSITION_RULES.into_iter().map(transition_rule))
+        .chain(TRANSITION_RULES.iter().map(transition_rule))
         .collect();
-    log(place, rules, results, &notes, failed)
+    log(place, rules, results, &notes, !failed)
 }
