@@ -5,7 +5,9 @@
 //!   from JSON text (`case_from_json` then `Policy::evaluate`, the library's JSON path);
 //! - `eval/jsonl-1m`: the `deontic eval` process over 1,000,000 JSON Lines cases;
 //! - `lint/*`: the analysis of the doctrine and of generated policies of 1,000 and 10,000
-//!   rules.
+//!   rules;
+//! - `partial/*`: partial evaluation of 100,000 partial cases (half the facts unknown) on
+//!   the doctrine and on a generated 1,000-rule policy, one core, one evaluator.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use deontic::eval::Evaluator;
@@ -128,5 +130,25 @@ fn lint(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, check, eval, eval_process, lint);
+fn partial(c: &mut Criterion) {
+    let mut g = c.benchmark_group("partial");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    let doctrine = doctrine();
+    let generated = Policy::parse("synth.policy", synth::policy(1000, 1)).unwrap();
+    for (name, p) in [("doctrine", &doctrine), ("synth-1000", &generated)] {
+        let cases = synth::partial_cases(p, 100_000, 1, 50);
+        g.throughput(Throughput::Elements(cases.len() as u64));
+        let mut evaluator = deontic::analysis::PartialEvaluator::new(p);
+        g.bench_function(format!("{name}-100k"), |b| {
+            b.iter(|| {
+                for case in &cases {
+                    black_box(evaluator.evaluate(case).unwrap());
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, check, eval, eval_process, lint, partial);
 criterion_main!(benches);

@@ -26,7 +26,8 @@
 //! - [`format`]: the canonical layout;
 //! - [`testing`]: case blocks as tests;
 //! - [`report`]: rendering to text, JSON, SARIF, JUnit, DOT;
-//! - [`cli`]: the command line, a front end that only parses its arguments and calls the rest.
+//! - [`cli`]: the command line, a front end that only parses its arguments and calls the rest;
+//! - [`lsp`]: the language server, a front end that only reads the protocol and calls the rest.
 //!
 //! The language and the meaning of every verdict are in `docs/language.md`.
 
@@ -38,6 +39,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod format;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod source;

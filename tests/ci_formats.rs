@@ -30,78 +30,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The multitool's findings on a SARIF file at `error` or `warning` level, as lines; the
-/// multitool's own exit code says only whether it could run.
-fn multitool_findings(sarif: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.sarif");
-    let output = dir.path().join("out.sarif");
-    std::fs::write(&input, sarif).unwrap();
-    let (code, stdout, stderr) = clients::output(
-        Command::new(clients::sarif_multitool())
-            .arg("validate")
-            .arg(&input)
-            .args(["--rule-kind", "Gh;Sarif", "-c"])
-            .arg(clients::sarif_github_rules())
-            .arg("-o")
-            .arg(&output)
-            .args(["--log", "ForceOverwrite"]),
-    );
-    assert_eq!(code, 0, "the multitool could not run:\n{stdout}\n{stderr}");
-    let log: J = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
-    let mut found = Vec::new();
-    for run in log["runs"].as_array().unwrap() {
-        for r in run["results"].as_array().into_iter().flatten() {
-            let level = r["level"].as_str().unwrap_or("warning");
-            if level == "error" || level == "warning" {
-                found.push(format!("{level} {} {}", r["ruleId"], r["message"]));
-            }
-        }
-        for i in run["invocations"].as_array().into_iter().flatten() {
-            if i["executionSuccessful"] != J::Bool(true) {
-                found.push(format!("the multitool's run failed: {i}"));
-            }
-        }
-    }
-    found
-}
-
-/// The SARIF 2.1.0 JSON schema's errors on a document.
-fn schema_errors(sarif: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.sarif");
-    std::fs::write(&input, sarif).unwrap();
-    let script = "import json, sys\n\
-        from jsonschema import validators\n\
-        schema = json.load(open(sys.argv[1], encoding='utf-8-sig'))\n\
-        v = validators.validator_for(schema)(schema)\n\
-        for e in v.iter_errors(json.load(open(sys.argv[2], encoding='utf-8'))):\n\
-        \x20   print('/'.join(map(str, e.absolute_path)), e.message[:300])\n";
-    let (code, stdout, stderr) = clients::output(
-        Command::new(clients::python())
-            .args(["-c", script])
-            .arg(clients::sarif_schema())
-            .arg(&input),
-    );
-    assert_eq!(code, 0, "the schema check could not run:\n{stderr}");
-    stdout.lines().map(str::to_string).collect()
-}
-
-fn assert_valid_sarif(what: &str, sarif: &str) {
-    let found = multitool_findings(sarif);
-    assert!(
-        found.is_empty(),
-        "{what}: the multitool reports\n{}",
-        found.join("\n")
-    );
-    let errors = schema_errors(sarif);
-    assert!(
-        errors.is_empty(),
-        "{what}: the schema reports\n{}",
-        errors.join("\n")
-    );
-}
-
 #[test]
 fn sarif_passes_github_code_scanning_rules_and_the_schema() {
     let cases: &[(&str, &[&str], i32)] = &[
@@ -129,7 +57,7 @@ fn sarif_passes_github_code_scanning_rules_and_the_schema() {
     for (what, args, code) in cases {
         let r = run_in(&repo(), args);
         assert_eq!(r.code, *code, "{what}: {}", r.stderr);
-        assert_valid_sarif(what, &r.stdout);
+        clients::assert_valid_sarif(what, &r.stdout);
     }
 }
 
@@ -198,7 +126,7 @@ fn sarif_locations_are_relative_to_the_repository_root() {
             (&inside, &J::from("%SRCROOT%"), &root_uri),
             "{path}"
         );
-        assert_valid_sarif(path, &sarif);
+        clients::assert_valid_sarif(path, &sarif);
     }
     // Not in a repository: relative to the working folder.
     let (uri, base_id, base, _) = location(&top, absolute);
@@ -210,7 +138,7 @@ fn sarif_locations_are_relative_to_the_repository_root() {
     let (uri, base_id, _, sarif) = location(&root, outside.to_str().unwrap());
     assert_eq!(uri, J::from(format!("file://{}", outside.display())));
     assert_eq!(base_id, J::Null);
-    assert!(schema_errors(&sarif).is_empty());
+    assert!(clients::schema_errors(&sarif).is_empty());
 }
 
 #[cfg(unix)]
@@ -231,7 +159,7 @@ fn a_file_name_that_is_not_utf8_is_percent_encoded() {
     let uri = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
         ["uri"];
     assert_eq!(uri, "caf%E9.policy");
-    assert_valid_sarif("a name that is not UTF-8", &r.stdout);
+    clients::assert_valid_sarif("a name that is not UTF-8", &r.stdout);
 }
 
 /// The same finding keeps its fingerprint when lines above it move.
@@ -251,20 +179,6 @@ fn fingerprints_survive_moved_lines() {
     let after = fingerprint(&format!("# a comment\n\n{policy}"));
     assert!(before.is_string());
     assert_eq!(before, after);
-}
-
-fn xmllint_errors(xml: &str) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("report.xml");
-    std::fs::write(&input, xml).unwrap();
-    let (code, _, stderr) = clients::output(
-        Command::new(clients::program("xmllint"))
-            .arg("--noout")
-            .arg("--schema")
-            .arg(clients::junit_xsd())
-            .arg(&input),
-    );
-    (code != 0).then_some(stderr)
 }
 
 #[test]
@@ -308,7 +222,7 @@ fn junit_passes_the_jenkins_schema() {
     for (what, args, code) in cases {
         let r = run_in(&repo(), args);
         assert_eq!(r.code, *code, "{what}: {}", r.stderr);
-        if let Some(errors) = xmllint_errors(&r.stdout) {
+        if let Some(errors) = clients::xmllint_errors(&r.stdout) {
             panic!(
                 "{what}: junit-10.xsd rejects the report:\n{errors}\n{}",
                 r.stdout
@@ -397,12 +311,12 @@ fn the_validators_reject_what_their_consumers_reject() {
     let mut no_description = good.clone();
     let rule = &mut no_description["runs"][0]["tool"]["driver"]["rules"][0];
     rule.as_object_mut().unwrap().remove("fullDescription");
-    let found = multitool_findings(&no_description.to_string());
+    let found = clients::multitool_findings(&no_description.to_string());
     assert!(found.iter().any(|f| f.contains("GH2012")), "{found:?}");
 
     let mut bad_level = good.clone();
     bad_level["runs"][0]["results"][0]["level"] = J::from("fatal");
-    assert!(!schema_errors(&bad_level.to_string()).is_empty());
+    assert!(!clients::schema_errors(&bad_level.to_string()).is_empty());
 
     let r = run_in(
         &repo(),
@@ -414,7 +328,7 @@ fn the_validators_reject_what_their_consumers_reject() {
         ],
     );
     let with_line = r.stdout.replacen("<testcase ", "<testcase line=\"8\" ", 1);
-    assert!(xmllint_errors(&with_line).is_some());
+    assert!(clients::xmllint_errors(&with_line).is_some());
 }
 
 /// `diff --format sarif` passes the same validators: two folders (an action's and a derived
@@ -428,7 +342,7 @@ fn diff_sarif_passes_github_code_scanning_rules_and_the_schema() {
         &["diff", "old", "new", "--format", "sarif"],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_valid_sarif("two folders", &r.stdout);
+    clients::assert_valid_sarif("two folders", &r.stdout);
 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -474,7 +388,7 @@ fn diff_sarif_passes_github_code_scanning_rules_and_the_schema() {
     .unwrap();
     let r = run_in(root, &["diff", "--base", "HEAD", "--format", "sarif"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_valid_sarif("--base", &r.stdout);
+    clients::assert_valid_sarif("--base", &r.stdout);
     let doc: J = serde_json::from_str(&r.stdout).unwrap();
     let run = &doc["runs"][0];
     let ids: Vec<&str> = run["results"]

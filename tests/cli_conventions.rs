@@ -427,3 +427,36 @@ fn a_case_without_expect_is_a_warning() {
     );
     assert_eq!(doc["files"][0]["diagnostics"][0]["severity"], "warning");
 }
+
+#[test]
+fn test_json_gives_a_broken_policy_its_errors() {
+    let r = run(&[
+        "test",
+        "examples/typo.policy",
+        "policies/gdpr-breach-notification.policy",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<J> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"path": "examples/typo.policy", "passed": false, "errors": [
+            {"code": "unknown-name", "severity": "error", "message": "unknown fact `cabinet_decison`",
+             "line": 5, "column": 51, "help": "did you mean `cabinet_decision`?"}
+        ]})
+    );
+    assert!(
+        lines[1..lines.len() - 1]
+            .iter()
+            .all(|l| l["passed"] == true && l["misses"] == J::Array(vec![]))
+    );
+    assert_eq!(
+        lines.last().unwrap(),
+        &serde_json::json!({"passed": 9, "failed": 1})
+    );
+}

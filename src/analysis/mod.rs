@@ -3,8 +3,10 @@
 //! (section 11 of `docs/language.md`). And change impact (`deontic diff`): every case two
 //! versions of a policy decide differently, exactly, with witnesses (section 12).
 
+mod ask;
 mod candidates;
 mod circuit;
+mod completions;
 mod cone_run;
 mod diff;
 mod diff_facts;
@@ -13,16 +15,26 @@ mod diff_same;
 mod diff_target;
 mod directives;
 mod findings;
+pub mod fixes;
 mod index;
 mod inputs;
+mod kleene;
 mod messages;
+mod partial;
+mod partial_sat;
+mod partial_stream;
 mod queries;
 mod removal;
 mod world;
 
+pub use ask::{Question, Questionnaire, Strategy, answers, parse_answer};
 pub use diff::{Version, diff, diff_versions, diff_with};
 pub use diff_result::{Changes, DecidingRule, Diff, Side, SideDiagnostic, Transition, Word};
 pub use directives::{Directive, directives};
+pub use partial::{
+    PartialEvaluator, PartialOutcome, PartialVerdict, TABLE_BUDGET, evaluate_partial,
+};
+pub use partial_stream::{WritePartial, partial_lines};
 pub use queries::firing_case;
 
 use crate::diagnostic::Diagnostic;

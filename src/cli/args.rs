@@ -58,6 +58,10 @@ pub enum Command {
         /// How to write each case's verdicts
         #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
         format: EvalFormat,
+        /// Facts a case leaves out are unknown (bool facts too): give, per action, the
+        /// verdicts still possible and the unknown facts that would settle it
+        #[arg(long)]
+        partial: bool,
     },
     /// Analyse policies: conflicts, dead, shadowed and redundant rules, unused declarations
     #[command(
@@ -172,6 +176,29 @@ pub enum Command {
         /// How to write each case's explanation
         #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
         format: ExplainFormat,
+    },
+    /// Serve the Language Server Protocol on standard input and output, for editors
+    #[command(after_help = "Example, as an editor runs it:\n  deontic lsp\n\n\
+        Diagnostics of `check` at once and of `lint` after a pause in typing, hover, go to\n\
+        definition, references, rename, completion, symbols, folding, formatting, quick fixes\n\
+        and code lenses. The README's section \"Editors\" sets up VS Code, Neovim and Helix.")]
+    Lsp,
+    /// Ask for the facts that settle the verdicts, one at a time, only those still needed
+    #[command(after_help = "Examples:\n  \
+        deontic ask policies/nl-cyber-response.policy counterattack\n  \
+        deontic ask policies/nl-cyber-response.policy --given cyberattack,attacker=state\n\n\
+        On a terminal it prompts. Otherwise each question is one line on standard output,\n\
+        `? NAME: DESCRIPTION (ANSWERS)`, answered by one line on standard input (`yes` or `no`,\n\
+        a variant, or a number); the last line is the case as answered, as\n\
+        `eval --partial --format json` writes it. Exit code 1 when the input ends first.")]
+    Ask {
+        /// The policy file
+        policy: PathBuf,
+        /// The actions to settle (all of them when none is named)
+        actions: Vec<String>,
+        /// The facts known at the start: `a,not b,actor=state,severity=4`
+        #[arg(long, value_name = "FACTS")]
+        given: Vec<String>,
     },
     /// Draw the policy as a graph: facts -> rules -> actions, overrides and requirements
     #[command(after_help = "Examples:\n  \

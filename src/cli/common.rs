@@ -21,6 +21,8 @@ pub enum Status {
     Failed = 1,
     /// Exit code 2: the command could not run.
     CouldNotRun = 2,
+    /// Exit code 130: interrupted by the user (Ctrl-C), as shells report `SIGINT`.
+    Interrupted = 130,
 }
 
 impl From<Status> for ExitCode {

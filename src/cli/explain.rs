@@ -100,7 +100,7 @@ pub(super) fn explain(
 }
 
 /// The actions named, or every action when none is.
-fn action_ids(policy: &Policy, names: &[String]) -> Result<Vec<ActionId>, String> {
+pub(super) fn action_ids(policy: &Policy, names: &[String]) -> Result<Vec<ActionId>, String> {
     if names.is_empty() {
         return Ok((0..policy.actions().len()).collect());
     }

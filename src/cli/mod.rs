@@ -6,6 +6,7 @@
 //! `diff`: some case is decided differently); 2 the command could not run.
 
 mod args;
+mod ask;
 mod check;
 mod common;
 mod diff;
@@ -16,6 +17,8 @@ mod fmt;
 mod git;
 mod graph;
 mod lint;
+mod lsp;
+mod partial;
 mod shell;
 mod test;
 pub mod write;
@@ -45,7 +48,15 @@ pub fn run(cli: Cli) -> ExitCode {
             cases,
             given,
             format,
+            partial: false,
         } => eval::eval(&policy, cases.as_deref(), &given, format, &mut out),
+        Command::Eval {
+            policy,
+            cases,
+            given,
+            format,
+            partial: true,
+        } => partial::eval_partial(&policy, cases.as_deref(), &given, format, &mut out),
         Command::Test {
             paths,
             bless,
@@ -74,6 +85,12 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         } => explain::explain(&policy, &rest, &given, format, &mut out),
         Command::Graph { policy, format } => graph::graph(&policy, format, &mut out),
+        Command::Lsp => lsp::lsp(&mut out),
+        Command::Ask {
+            policy,
+            actions,
+            given,
+        } => ask::ask(&policy, &actions, &given, &mut out),
         Command::Lint {
             paths,
             format,

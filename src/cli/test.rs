@@ -165,25 +165,11 @@ impl<W: Write> Run<'_, W> {
                     )?;
                 }
             }
-            TestFormat::Json => {
-                let miss = crate::testing::Miss {
-                    line: f
-                        .diagnostics
-                        .first()
-                        .and_then(|d| d.span())
-                        .map_or(1, |s| f.source.line(s.start)),
-                    name: "the policy".into(),
-                    expected: "no errors".into(),
-                    expected_by: None,
-                    actual: "errors",
-                    by: Vec::new(),
-                };
-                writeln!(
-                    self.out,
-                    "{}",
-                    report::test_json(&name, "the policy", &[miss])
-                )?;
-            }
+            TestFormat::Json => writeln!(
+                self.out,
+                "{}",
+                report::test_json_errors(&name, &f.diagnostics, &f.source)
+            )?,
             TestFormat::Junit => self.suites.push(Suite {
                 path: name,
                 errors: Some(report::render_diagnostics(

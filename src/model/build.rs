@@ -80,7 +80,7 @@ impl Policy {
 }
 
 /// Checks a syntax tree and builds the policy.
-fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
+pub(super) fn build(source: Source, file: ast::File) -> Result<Policy, Vec<Diagnostic>> {
     let mut checker = Checker {
         source: source.clone(),
         facts: Vec::new(),

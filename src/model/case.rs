@@ -166,6 +166,16 @@ impl<'p> CaseBuilder<'p> {
         self.values[fact].is_some()
     }
 
+    /// Finishes a partial case: every input fact not given is unknown, bool facts too.
+    pub fn build_partial(mut self) -> Result<PartialCase, CaseError> {
+        if !self.errors.is_empty() {
+            return Err(self.errors.swap_remove(0));
+        }
+        Ok(PartialCase {
+            values: self.values,
+        })
+    }
+
     /// Finishes the case: bool facts default to `false`; enum and integer facts must be given.
     pub fn build(mut self) -> Result<Case, CaseError> {
         if !self.errors.is_empty() {
@@ -187,6 +197,22 @@ impl<'p> CaseBuilder<'p> {
                 .map(|v| v.unwrap_or(Value::Bool(false)))
                 .collect(),
         })
+    }
+}
+
+/// A partial case: some input facts given, the others unknown (section 9 of
+/// `docs/language.md`). Built with [`CaseBuilder::build_partial`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartialCase {
+    /// One entry per fact of the policy, by [`FactId`]: the value given, or `None` (always
+    /// `None` for a derived fact).
+    pub values: Vec<Option<Value>>,
+}
+
+impl PartialCase {
+    /// Whether the case gives a value to fact `f`.
+    pub fn is_given(&self, f: FactId) -> bool {
+        self.values[f].is_some()
     }
 }
 

@@ -7,8 +7,8 @@
 //! missing `]`, text after it, an element with a raw line break in a string, an empty
 //! element) becomes a line that [`case_from_line`] reports as that case's error.
 
-use super::case::{Case, CaseError};
-use super::case_input::case_from_json;
+use super::case::{Case, CaseError, PartialCase};
+use super::case_input::{case_from_json, partial_case_from_json};
 use super::policy::Policy;
 use std::io::{self, Read};
 
@@ -20,6 +20,14 @@ pub fn case_from_line(policy: &Policy, line: &str) -> Result<Case, CaseError> {
     match line.strip_prefix(ERROR as char) {
         Some(message) => Err(CaseError::Malformed(message.to_string())),
         None => case_from_json(policy, line),
+    }
+}
+
+/// Reads one line of [`ArrayLines`] (or of JSON Lines) as a partial case.
+pub fn partial_case_from_line(policy: &Policy, line: &str) -> Result<PartialCase, CaseError> {
+    match line.strip_prefix(ERROR as char) {
+        Some(message) => Err(CaseError::Malformed(message.to_string())),
+        None => partial_case_from_json(policy, line),
     }
 }
 

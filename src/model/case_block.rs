@@ -1,7 +1,7 @@
 //! `case` blocks: their `given` and `expect` lines checked against the policy
 //! (`invalid-case`, section 7 of `docs/language.md`).
 
-use super::case::{Case, CaseError};
+use super::case::{Case, CaseError, PartialCase};
 use super::policy::Policy;
 use super::types::{ActionId, FactId, FactType, RuleId, Symbol};
 use crate::diagnostic::{Code, Diagnostic, Literal, closest};
@@ -39,10 +39,23 @@ pub struct CaseBlock {
     pub name: String,
     /// The case its `given` lines make.
     pub case: Case,
+    /// The facts its `given` lines give, ascending (the others are false or missing).
+    pub given: Vec<FactId>,
     /// Its `expect` lines, in order.
     pub expectations: Vec<Expectation>,
     /// The whole block.
     pub span: Span,
+}
+
+impl CaseBlock {
+    /// The block as a partial case: the facts its `given` lines give, every other unknown.
+    pub fn partial(&self) -> PartialCase {
+        let mut values = vec![None; self.case.values.len()];
+        for &f in &self.given {
+            values[f] = Some(self.case.values[f]);
+        }
+        PartialCase { values }
+    }
 }
 
 /// Checks a case block, giving `invalid-case` diagnostics.
@@ -128,12 +141,17 @@ pub(super) fn check(p: &Policy, c: &ast::CaseDecl) -> Result<CaseBlock, Vec<Diag
         }
     }
     match case {
-        Some(case) if errors.is_empty() => Ok(CaseBlock {
-            name: c.name.value.clone(),
-            case,
-            expectations,
-            span: c.span,
-        }),
+        Some(case) if errors.is_empty() => {
+            let mut given: Vec<FactId> = given_at.keys().copied().collect();
+            given.sort_unstable();
+            Ok(CaseBlock {
+                name: c.name.value.clone(),
+                case,
+                given,
+                expectations,
+                span: c.span,
+            })
+        }
         _ => Err(errors),
     }
 }

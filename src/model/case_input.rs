@@ -2,7 +2,7 @@
 //! `true`/`false`, a variant name, or an integer; a document of one object or an array of
 //! them, or JSON Lines) and the `--given` list of the command line.
 
-use super::case::{Case, CaseError};
+use super::case::{Case, CaseBuilder, CaseError, PartialCase};
 use super::case_array::{ArrayLines, case_from_line};
 use super::policy::Policy;
 use super::types::FactType;
@@ -41,13 +41,23 @@ pub fn case_from_json(policy: &Policy, json: &str) -> Result<Case, CaseError> {
     if let Some(case) = super::case_flat::read_case(policy, json) {
         return Ok(case);
     }
+    builder_from_json(policy, json)?.build()
+}
+
+/// Reads one partial case from a JSON object's text: the facts it leaves out are unknown.
+pub fn partial_case_from_json(policy: &Policy, json: &str) -> Result<PartialCase, CaseError> {
+    builder_from_json(policy, json)?.build_partial()
+}
+
+/// The facts of a JSON object, assigned.
+fn builder_from_json<'p>(policy: &'p Policy, json: &str) -> Result<CaseBuilder<'p>, CaseError> {
     let entries: Entries = serde_json::from_str(json).map_err(json_error)?;
     let mut b = policy.case();
     for (name, value) in entries.0 {
         let lit = literal(policy, &name, value.get())?;
         b.assign(&name, lit)?;
     }
-    b.build()
+    Ok(b)
 }
 
 fn json_error(e: serde_json::Error) -> CaseError {
@@ -296,6 +306,16 @@ pub fn read_document(
 
 /// Reads a `--given` list: `a,not b,actor=state,severity=4`.
 pub fn case_from_given(policy: &Policy, given: &str) -> Result<Case, CaseError> {
+    builder_from_given(policy, given)?.build()
+}
+
+/// Reads a `--given` list as a partial case: the facts it leaves out are unknown.
+pub fn partial_case_from_given(policy: &Policy, given: &str) -> Result<PartialCase, CaseError> {
+    builder_from_given(policy, given)?.build_partial()
+}
+
+/// The facts of a `--given` list, assigned.
+fn builder_from_given<'p>(policy: &'p Policy, given: &str) -> Result<CaseBuilder<'p>, CaseError> {
     let mut b = policy.case();
     for part in given.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (name, lit) = if let Some(rest) = part.strip_prefix("not ") {
@@ -328,5 +348,5 @@ pub fn case_from_given(policy: &Policy, given: &str) -> Result<Case, CaseError> 
         };
         b.assign(name, lit)?;
     }
-    b.build()
+    Ok(b)
 }

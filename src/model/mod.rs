@@ -29,20 +29,23 @@ mod policy;
 mod queries;
 mod resolve;
 mod rule;
+mod tolerant;
 mod types;
 
 pub use build::MAX_SOURCE_BYTES;
-pub use case::{Case, CaseBuilder, CaseError};
-pub use case_array::{ArrayLines, case_from_line};
+pub use case::{Case, CaseBuilder, CaseError, PartialCase};
+pub use case_array::{ArrayLines, case_from_line, partial_case_from_line};
 pub use case_block::{CaseBlock, ExpectTarget, Expectation};
 pub use case_flat::{FlatReader, FlatSink};
 pub use case_input::{
-    CaseForm, Layout, case_from_given, case_from_json, layout, read_cases, read_document,
+    CaseForm, Layout, case_from_given, case_from_json, layout, partial_case_from_given,
+    partial_case_from_json, read_cases, read_document,
 };
 pub use case_text::quote;
 pub use failure::Failure;
 pub use policy::Policy;
 pub use rule::{CmpOp, Conclusion, Cond, EnumTest, Modality, Rule, RuleKind, Target};
+pub use tolerant::Tolerant;
 pub use types::{
     Action, ActionId, DefaultVerdict, Fact, FactId, FactType, RuleId, Symbol, Value, Verdict,
 };

@@ -81,6 +81,16 @@ pub(super) fn diagnostic_json<'a>(d: &'a Diagnostic, source: &Source) -> Diagnos
     }
 }
 
+/// The line `test --format json` writes for a policy with static errors: its path,
+/// `passed: false`, and its `errors` as `lint --format json` writes diagnostics.
+pub fn test_json_errors(path: &str, diagnostics: &[Diagnostic], source: &Source) -> String {
+    let errors: Vec<DiagnosticJson> = diagnostics
+        .iter()
+        .map(|d| diagnostic_json(d, source))
+        .collect();
+    serde_json::json!({"path": path, "passed": false, "errors": errors}).to_string()
+}
+
 /// The lint JSON document: `files` with their `diagnostics`, then a `summary`.
 pub fn lint_json(files: &[FileReport]) -> String {
     let mut out = Vec::new();

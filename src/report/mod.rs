@@ -10,6 +10,7 @@ mod github;
 mod graph;
 mod human;
 mod lint;
+mod partial;
 mod sarif;
 mod test;
 
@@ -20,6 +21,7 @@ pub use explain::{explain_human, explain_json};
 pub use github::lint_github;
 pub use graph::{graph_dot, graph_mermaid};
 pub use human::{Style, render_diagnostic, render_diagnostics};
-pub use lint::{FileReport, counts, lint_json, write_lint_json};
+pub use lint::{FileReport, counts, lint_json, test_json_errors, write_lint_json};
+pub use partial::{PartialHumanLines, PartialJsonLines, partial_human, partial_json};
 pub use sarif::{SarifPlace, lint_sarif, lint_sarif_at};
 pub use test::{Suite, SuiteCase, coverage_human, junit, miss_text, test_json, test_json_summary};

@@ -8,6 +8,8 @@ mod errors;
 mod grammar;
 pub mod lexer;
 mod lower;
+pub mod names;
+pub mod outline;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};

@@ -11,7 +11,7 @@
 
 pub mod shapes;
 
-use crate::model::{Case, FactType, Policy, Value};
+use crate::model::{Case, FactType, PartialCase, Policy, Value};
 use std::fmt::Write;
 
 /// A small deterministic generator (SplitMix64).
@@ -193,6 +193,23 @@ pub fn cases(policy: &Policy, n: usize, seed: u64) -> Vec<Case> {
                         Value::Int((*lo as i128 + g.below(span) as i128) as i64)
                     }
                 })
+                .collect(),
+        })
+        .collect()
+}
+
+/// `n` partial cases of a policy: the cases of [`cases`], each input fact kept with
+/// probability `given_percent` and unknown otherwise.
+pub fn partial_cases(policy: &Policy, n: usize, seed: u64, given_percent: u64) -> Vec<PartialCase> {
+    let mut g = Rng::new(seed ^ 0x9e37_79b9);
+    cases(policy, n, seed)
+        .into_iter()
+        .map(|c| PartialCase {
+            values: c
+                .values
+                .iter()
+                .zip(policy.facts())
+                .map(|(&v, f)| (!f.derived && g.chance(given_percent)).then_some(v))
                 .collect(),
         })
         .collect()
