@@ -423,3 +423,11 @@ fn base_needs_a_repository_and_a_revision() {
         r.stderr
     );
 }
+
+/// The README's example of a change is the doctrine without that one rule.
+#[test]
+fn the_edited_doctrine_in_examples_drops_one_rule() {
+    let shipped =
+        std::fs::read_to_string(repo().join("examples/nl-cyber-response-edited.policy")).unwrap();
+    assert_eq!(shipped, doctrine_edited());
+}
