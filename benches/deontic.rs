@@ -6,6 +6,10 @@
 //! - `eval/jsonl-1m`: the `deontic eval` process over 1,000,000 JSON Lines cases;
 //! - `lint/*`: the analysis of the doctrine and of generated policies of 1,000 and 10,000
 //!   rules;
+//! - `diff/*`: the change impact of narrowing one rule's condition in a generated policy of
+//!   10,000 rules, and of narrowing 1% of its rules (100), against `lint` of the one edited
+//!   rule's module (its 25 rules and the shared ones, a policy of their own: more than the
+//!   rule's cone);
 //! - `partial/*`: partial evaluation of partial cases with half the facts unknown (100,000
 //!   on the doctrine, 10,000 on a generated 1,000-rule policy), one core, one evaluator.
 
@@ -130,6 +134,29 @@ fn lint(c: &mut Criterion) {
     g.finish();
 }
 
+fn diff(c: &mut Criterion) {
+    let mut g = c.benchmark_group("diff");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    let text = synth::policy(10_000, 1);
+    let old = Policy::parse("synth.policy", text.clone()).unwrap();
+    let (one, names) = synth::edit_rules(&text, 1);
+    let one = Policy::parse("synth.policy", one).unwrap();
+    let (some, _) = synth::edit_rules(&text, 100);
+    let some = Policy::parse("synth.policy", some).unwrap();
+    let module = synth::module_of(&names[0]).unwrap();
+    let cone = Policy::parse("module.policy", synth::module_policy(&text, module)).unwrap();
+    g.bench_function("synth-10000 one rule", |b| {
+        b.iter(|| deontic::analysis::diff(&old, black_box(&one)).unwrap())
+    });
+    g.bench_function("synth-10000 1% of rules", |b| {
+        b.iter(|| deontic::analysis::diff(&old, black_box(&some)).unwrap())
+    });
+    g.bench_function("lint of the edited rule's module", |b| {
+        b.iter(|| deontic::analysis::lint(black_box(&cone)).unwrap())
+    });
+    g.finish();
+}
+
 fn partial(c: &mut Criterion) {
     let mut g = c.benchmark_group("partial");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
@@ -155,5 +182,5 @@ fn partial(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, check, eval, eval_process, lint, partial);
+criterion_group!(benches, check, eval, eval_process, lint, diff, partial);
 criterion_main!(benches);

@@ -5,7 +5,12 @@
 //! cargo run --release --example synth -- policy 10000 > /tmp/synth-10000.policy
 //! cargo run --release --example synth -- cases policies/nl-cyber-response.policy 1000000 > /tmp/cases.jsonl
 //! cargo run --release --example synth -- shape exception-chain 1000 > /tmp/chain.policy
+//! cargo run --release --example synth -- edit /tmp/synth-10000.policy 1 > /tmp/synth-10000-1.policy
+//! cargo run --release --example synth -- module /tmp/synth-10000.policy 200 > /tmp/module-200.policy
 //! ```
+//!
+//! `edit POLICY COUNT` narrows the conditions of COUNT rules of a generated policy (their
+//! names go to standard error); `module POLICY M` writes its module M as a policy alone.
 //!
 //! Shapes: exceptions-to-one-rule, exception-chain, derived-chain, many-rules-one-action
 //! (RULES facts 20, 20% overrides), override-dag, many-requirements, wide-enum,
@@ -15,8 +20,8 @@ use std::io::{BufWriter, Write};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage =
-        "usage: synth policy RULES [SEED] | synth cases POLICY COUNT [SEED] | synth shape NAME N";
+    let usage = "usage: synth policy RULES [SEED] | synth cases POLICY COUNT [SEED] | synth shape NAME N \
+         | synth edit POLICY COUNT | synth module POLICY M";
     let num = |i: usize, default: u64| -> u64 {
         args.get(i).map_or(default, |s| s.parse().expect(usage))
     };
@@ -39,6 +44,17 @@ fn main() {
                     writeln!(out, "{}", deontic::synth::case_json(&policy, &case)).unwrap();
                 }
             }
+        }
+        Some("edit") => {
+            let text = std::fs::read_to_string(args.get(1).expect(usage)).unwrap();
+            let (edited, names) = deontic::synth::edit_rules(&text, num(2, 1) as usize);
+            eprintln!("{}", names.join(" "));
+            out.write_all(edited.as_bytes()).unwrap();
+        }
+        Some("module") => {
+            let text = std::fs::read_to_string(args.get(1).expect(usage)).unwrap();
+            let module = deontic::synth::module_policy(&text, num(2, 0) as usize);
+            out.write_all(module.as_bytes()).unwrap();
         }
         Some("shape") => {
             use deontic::synth::shapes;

@@ -160,6 +160,14 @@ codes! {
         "A `# deontic: allow(...)` comment names a code that does not exist, so it silences \
          nothing.",
         "Spell the code as the documentation lists it (the message suggests the closest).";
+    IncomparableFact = "incomparable-fact", Error,
+        "a fact of both versions has no value both can read",
+        "`deontic diff` gives each input fact of both versions one value that both read. This \
+         fact is an input of both with different kinds of type (bool, enum, integer), or \
+         its two enums have no variant in common, or its two ranges do not overlap, so no \
+         case can be given to both versions and the change impact cannot be computed.",
+        "Keep the fact's kind of type, and a value both versions allow; or rename it in the \
+         new version, so that the two are different facts.";
 }
 
 /// Where the documentation of the codes lives: `DEONTIC_DOCS_URL` at build time (for a
@@ -210,7 +218,8 @@ pub fn codes_document() -> String {
     let mut out = String::from(
         "# Diagnostic codes\n\nEvery diagnostic deontic reports has one of these codes. \
          Errors stop a policy from being analysed or evaluated (the static errors) or fail \
-         `lint` (conflicts); warnings fail `lint` only with `--deny-warnings`. This file is \
+         `lint` (conflicts) or `diff` (facts it cannot compare); warnings fail `lint` only with \
+         `--deny-warnings`. This file is \
          generated from the table in `src/diagnostic.rs`, and a test keeps the two the \
          same.\n\n",
     );

@@ -330,3 +330,81 @@ fn the_validators_reject_what_their_consumers_reject() {
     let with_line = r.stdout.replacen("<testcase ", "<testcase line=\"8\" ", 1);
     assert!(clients::xmllint_errors(&with_line).is_some());
 }
+
+/// `diff --format sarif` passes the same validators: two folders (an action's and a derived
+/// fact's transition, a policy added and one removed), and `--base` in a repository where
+/// the doctrine was edited, one policy is broken at the revision and another is broken now.
+/// The old version's errors, which have no file, are notifications of a run that finished.
+#[test]
+fn diff_sarif_passes_github_code_scanning_rules_and_the_schema() {
+    let r = run_in(
+        &repo().join("tests/fixtures/diff"),
+        &["diff", "old", "new", "--format", "sarif"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    clients::assert_valid_sarif("two folders", &r.stdout);
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let (code, _, err) = clients::output(
+            Command::new("git")
+                .args(args)
+                .current_dir(root)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.org")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.org"),
+        );
+        assert_eq!(code, 0, "git {args:?}: {err}");
+    };
+    let doctrine =
+        std::fs::read_to_string(repo().join("policies/nl-cyber-response.policy")).unwrap();
+    std::fs::write(root.join("doctrine.policy"), &doctrine).unwrap();
+    std::fs::write(
+        root.join("fixed.policy"),
+        "fact a\naction x\nif b then may x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("broken.policy"),
+        "fact a\naction x\nif a then may x\n",
+    )
+    .unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "policies"]);
+    let rule = "rule armed_forces_need_cabinet_decision \"Daarvoor is wel een regeringsbesluit nodig\":\n  deploy_armed_forces requires cabinet_decision\n";
+    std::fs::write(root.join("doctrine.policy"), doctrine.replace(rule, "")).unwrap();
+    std::fs::write(
+        root.join("fixed.policy"),
+        "fact a\naction x\nif a then may x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("broken.policy"),
+        "fact a\naction x\nif a then may\n",
+    )
+    .unwrap();
+    let r = run_in(root, &["diff", "--base", "HEAD", "--format", "sarif"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    clients::assert_valid_sarif("--base", &r.stdout);
+    let doc: J = serde_json::from_str(&r.stdout).unwrap();
+    let run = &doc["runs"][0];
+    let ids: Vec<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["syntax-error", "changed-verdict"]);
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], J::Bool(true));
+    let note = invocation["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        note.starts_with("HEAD:fixed.policy:3:4: error[unknown-name]"),
+        "{note}"
+    );
+}

@@ -172,3 +172,75 @@ fn the_pre_commit_hooks_pass_clean_files_and_stop_broken_ones() {
         assert_eq!(code, 1, "`{entry}` stops `{broken}`");
     }
 }
+
+/// The review workflow runs `diff --base` against the pull request's target branch: here a
+/// repository whose `origin/main` has the bundled policies and whose working tree has the
+/// doctrine without the armed forces' cabinet decision. Its step passes with the
+/// transition in a SARIF log the validators accept, and fails when the command cannot run.
+#[test]
+fn the_github_review_workflow_uploads_the_transitions() {
+    let w = yaml("examples/ci/github-review.yml");
+    assert!(w["on"]["pull_request"].is_null() && w["on"].get("pull_request").is_some());
+    assert_eq!(w["permissions"]["security-events"], "write");
+    let steps = w["jobs"]["review"]["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["uses"], "actions/checkout@v4");
+    assert_eq!(
+        steps[0]["with"]["fetch-depth"], 0,
+        "the target branch is fetched"
+    );
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .expect("a step uploads the SARIF");
+    assert_eq!(upload["with"]["sarif_file"], "diff.sarif");
+    assert_eq!(upload["if"], "always()");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let commands = commands(&runs);
+    assert_eq!(commands.len(), 1);
+    let command = commands[0].replace("${{ github.base_ref }}", "main");
+    assert!(!command.contains("${{"), "{command}");
+
+    let dir = scratch();
+    let top = dir.path();
+    let git = |args: &[&str]| {
+        let (code, out, err) = clients::output(
+            Command::new("git")
+                .args(args)
+                .current_dir(top)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.org")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.org"),
+        );
+        assert_eq!(code, 0, "git {args:?}: {out}{err}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "policies"]);
+    git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    std::fs::copy(
+        root().join("examples/nl-cyber-response-edited.policy"),
+        top.join("policies/nl-cyber-response.policy"),
+    )
+    .unwrap();
+    let (code, out) = shell(top, &command);
+    assert_eq!(code, 0, "`{command}`: {out}");
+    let sarif = std::fs::read_to_string(top.join("diff.sarif")).unwrap();
+    clients::assert_valid_sarif("the review workflow", &sarif);
+    let doc: J = serde_json::from_str(&sarif).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{sarif}");
+    assert_eq!(results[0]["ruleId"], "changed-verdict");
+    assert_eq!(results[0]["level"], "note");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "policies/nl-cyber-response.policy"
+    );
+
+    let (code, _) = shell(top, &command.replace("origin/main", "origin/gone"));
+    assert_ne!(code, 0, "a revision that is not there fails the step");
+}

@@ -1,6 +1,7 @@
 //! Analysis (`deontic lint`): conflicts, dead, shadowed and redundant rules, unused
 //! declarations. Every finding is exact over all valid cases, decided by a SAT solver
-//! (section 11 of `docs/language.md`).
+//! (section 11 of `docs/language.md`). And change impact (`deontic diff`): every case two
+//! versions of a policy decide differently, exactly, with witnesses (section 12).
 
 mod ask;
 mod candidates;
@@ -8,6 +9,11 @@ mod circuit;
 mod completions;
 mod cone_run;
 mod cone_table;
+mod diff;
+mod diff_facts;
+mod diff_result;
+mod diff_same;
+mod diff_target;
 mod directives;
 mod findings;
 pub mod fixes;
@@ -23,6 +29,8 @@ mod removal;
 mod world;
 
 pub use ask::{Question, Questionnaire, Strategy, answers, parse_answer};
+pub use diff::{Version, diff, diff_versions, diff_with};
+pub use diff_result::{Changes, DecidingRule, Diff, Side, SideDiagnostic, Transition, Word};
 pub use directives::{Directive, directives};
 pub use partial::{
     PartialEvaluator, PartialOutcome, PartialVerdict, TABLE_BUDGET, evaluate_partial,

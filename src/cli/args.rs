@@ -82,6 +82,33 @@ pub enum Command {
         #[arg(long, value_name = "NAME", default_value = "<stdin>")]
         stdin_filename: String,
     },
+    /// Show the cases a change decides differently: every verdict and derived fact that
+    /// changes, each with a case that shows it
+    #[command(
+        override_usage = "deontic diff [OPTIONS] OLD NEW\n       deontic diff [OPTIONS] --base REV [PATH]...",
+        after_help = "Examples:\n  \
+        deontic diff old.policy new.policy\n  \
+        deontic diff before/ after/ --format json\n  \
+        deontic diff --base main\n  \
+        deontic diff --base origin/main policies/ --format sarif > diff.sarif\n\n\
+        For each action of both versions, every transition `OLD VERDICT -> NEW VERDICT` that some\n\
+        case makes (and for each derived fact, `false -> true` or `true -> false`), exactly, with\n\
+        the rules that decide it on either side and the case as a `case` block for the new\n\
+        version; then `N transitions on M actions in K files`. Exit codes as diff(1): 0 no\n\
+        transition, 1 some transition or a policy with errors, 2 the command could not run."
+    )]
+    Diff {
+        /// OLD and NEW: two policy files, or two folders whose policies are paired by relative
+        /// path. With `--base`: the files and folders to compare (default: the current folder)
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Compare each policy with its text at this git revision (`git show REV:PATH`)
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// How to write the transitions
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+    },
     /// Run the expectations of the policies' case blocks
     #[command(after_help = "Examples:\n  deontic test policies/\n  \
         deontic test policies/ --case counterattack\n  \
@@ -247,6 +274,17 @@ pub enum LintFormat {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...::...`), one line per finding
     Github,
+}
+
+/// How `diff` writes the transitions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Per action, each transition with the rules that decide it and its case as a `case` block
+    Human,
+    /// One JSON document: per pair of files, the transitions with their witnesses
+    Json,
+    /// SARIF 2.1.0: one result per transition, at a rule of the new version that decides it
+    Sarif,
 }
 
 /// How `graph` draws the policy.

@@ -50,6 +50,14 @@ pub fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathError>) {
     (files, errors)
 }
 
+/// The `*.policy` files under a folder, as [`policy_files`] finds them, without complaint
+/// when there are none.
+pub fn policy_files_in(dir: &Path) -> (Vec<PathBuf>, Vec<PathError>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    walk(dir, &mut files, &mut errors);
+    (files, errors)
+}
+
 fn is_policy(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "policy")
 }

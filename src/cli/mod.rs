@@ -2,17 +2,19 @@
 //! its own file that reads files, calls the library and prints a report. This module only
 //! dispatches.
 //!
-//! Exit codes: 0 success; 1 the policy has errors, a test fails or a case is invalid;
-//! 2 the command could not run.
+//! Exit codes: 0 success; 1 the policy has errors, a test fails or a case is invalid (for
+//! `diff`: some case is decided differently); 2 the command could not run.
 
 mod args;
 mod ask;
 mod check;
 mod common;
+mod diff;
 mod eval;
 mod explain;
 mod files;
 mod fmt;
+mod git;
 mod graph;
 mod lint;
 mod lsp;
@@ -22,8 +24,8 @@ mod test;
 pub mod write;
 
 pub use args::{
-    BlessWhat, Cli, ColorWhen, Command, EvalFormat, ExplainFormat, GraphFormat, LintFormat,
-    TestFormat,
+    BlessWhat, Cli, ColorWhen, Command, DiffFormat, EvalFormat, ExplainFormat, GraphFormat,
+    LintFormat, TestFormat,
 };
 pub use common::{Output, Sink, Status};
 
@@ -98,6 +100,11 @@ pub fn run(cli: Cli) -> ExitCode {
             let cx = cx.naming_stdin(&stdin_filename);
             lint::lint(&paths, format, deny_warnings, &cx, &mut out)
         }
+        Command::Diff {
+            paths,
+            base,
+            format,
+        } => diff::diff(&paths, base.as_deref(), format, &cx, &mut out),
         Command::Completions { shell } => shell::completions(shell, &mut out),
         Command::Man => shell::man(&mut out),
     };

@@ -32,7 +32,7 @@ pub fn counts(files: &[FileReport]) -> (usize, usize) {
 
 /// One diagnostic as `lint --format json` writes it (fields in this order).
 #[derive(Serialize)]
-struct DiagnosticJson<'a> {
+pub(super) struct DiagnosticJson<'a> {
     code: &'a str,
     severity: &'a str,
     message: &'a str,
@@ -52,7 +52,7 @@ struct DiagnosticJson<'a> {
 
 /// A witness as a JSON object, every input fact in declaration order, written straight from
 /// its sparse form.
-struct WitnessJson<'a>(&'a Witness);
+pub(super) struct WitnessJson<'a>(pub &'a Witness);
 
 impl Serialize for WitnessJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -65,7 +65,7 @@ impl Serialize for WitnessJson<'_> {
     }
 }
 
-fn diagnostic_json<'a>(d: &'a Diagnostic, source: &Source) -> DiagnosticJson<'a> {
+pub(super) fn diagnostic_json<'a>(d: &'a Diagnostic, source: &Source) -> DiagnosticJson<'a> {
     let (line, column) = d.span().map_or((1, 1), |s| source.line_col(s.start));
     DiagnosticJson {
         code: d.code.as_str(),

@@ -1,7 +1,9 @@
 //! Rendering: diagnostics (miette's graphical report), lint reports (JSON, SARIF, GitHub
-//! annotations), evaluation tables and JSON, the decision trails of `explain`, the graphs
-//! of `graph`, the reports of `test`.
+//! annotations), `diff` reports (text, JSON, SARIF), evaluation tables and JSON, the
+//! decision trails of `explain`, the graphs of `graph`, the reports of `test`.
 
+mod diff;
+mod diff_sarif;
 mod eval;
 mod explain;
 mod github;
@@ -12,6 +14,8 @@ mod partial;
 mod sarif;
 mod test;
 
+pub use diff::{DiffSummary, diff_human, diff_json, diff_summary, diff_summary_line};
+pub use diff_sarif::{DiffFile, diff_sarif_at};
 pub use eval::{HumanLines, JsonLines, eval_human, eval_invalid_human, eval_json, eval_json_error};
 pub use explain::{explain_human, explain_json};
 pub use github::lint_github;

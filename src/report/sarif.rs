@@ -77,22 +77,22 @@ fn normal(path: &Path) -> PathBuf {
 }
 
 /// The root's name in `uriBaseId`.
-const SRCROOT: &str = "%SRCROOT%";
+pub(super) const SRCROOT: &str = "%SRCROOT%";
 
-fn level(s: Severity) -> ResultLevel {
+pub(super) fn level(s: Severity) -> ResultLevel {
     match s {
         Severity::Error => ResultLevel::Error,
         Severity::Warning => ResultLevel::Warning,
     }
 }
 
-fn text(t: impl Into<String>) -> Message {
+pub(super) fn text(t: impl Into<String>) -> Message {
     Message::builder().text(t.into()).build()
 }
 
 /// A link to the documentation that leads somewhere: a web address, or a `file:` one whose
 /// file exists on this machine (the docs of the source tree the program was built from).
-fn live_link(url: String) -> Option<String> {
+pub(super) fn live_link(url: String) -> Option<String> {
     if url.starts_with("https://") || url.starts_with("http://") {
         return Some(url);
     }
@@ -109,7 +109,7 @@ fn rule_name(c: Code) -> &'static str {
     }
 }
 
-fn rule(c: Code) -> ReportingDescriptor {
+pub(super) fn rule(c: Code) -> ReportingDescriptor {
     ReportingDescriptor {
         help_uri: live_link(c.docs_url()),
         ..ReportingDescriptor::builder()
@@ -140,7 +140,7 @@ fn rule(c: Code) -> ReportingDescriptor {
     }
 }
 
-fn witness(w: &Witness) -> J {
+pub(super) fn witness(w: &Witness) -> J {
     J::Object(
         w.iter()
             .map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap_or(J::Null)))
@@ -149,7 +149,7 @@ fn witness(w: &Witness) -> J {
 }
 
 /// A stable 64-bit FNV-1a hash, written as 16 hex digits.
-fn fingerprint(parts: &[&str]) -> String {
+pub(super) fn fingerprint(parts: &[&str]) -> String {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     for part in parts {
         for &b in part.as_bytes().iter().chain(std::iter::once(&0)) {
@@ -172,12 +172,17 @@ fn region(source: &Source, span: Span) -> Region {
 }
 
 /// Where a file is: a URI relative to `%SRCROOT%` when it is under the root, else absolute.
-struct FileUri {
-    uri: String,
-    under_root: bool,
+pub(super) struct FileUri {
+    pub uri: String,
+    pub under_root: bool,
 }
 
-fn location(file: &FileUri, source: &Source, span: Span, message: Option<&str>) -> Location {
+pub(super) fn location(
+    file: &FileUri,
+    source: &Source,
+    span: Span,
+    message: Option<&str>,
+) -> Location {
     let artifact = ArtifactLocation {
         uri: Some(file.uri.clone()),
         uri_base_id: file.under_root.then(|| SRCROOT.to_string()),
@@ -212,7 +217,7 @@ fn properties(d: &Diagnostic) -> Option<PropertyBag> {
     (!props.is_empty()).then(|| PropertyBag::builder().additional_properties(props).build())
 }
 
-fn result(d: &Diagnostic, file: &FileReport, uri: &FileUri) -> SarifResult {
+pub(super) fn result(d: &Diagnostic, file: &FileReport, uri: &FileUri) -> SarifResult {
     let source = file.source;
     let primary = d.labels.iter().find(|l| l.primary).or(d.labels.first());
     let message = match &d.help {
@@ -270,7 +275,20 @@ pub fn lint_sarif_at(files: &[FileReport], place: &SarifPlace, failures: &[Strin
             results.push(result(d, f, &uri));
         }
     }
-    let notifications: Vec<Notification> = failures
+    let rules = Code::ALL.iter().map(|&c| rule(c)).collect();
+    log(place, rules, results, failures, failures.is_empty())
+}
+
+/// A SARIF 2.1.0 log of one run: `rules` and `results` as given, `notes` as error
+/// notifications, and whether the run finished.
+pub(super) fn log(
+    place: &SarifPlace,
+    rules: Vec<ReportingDescriptor>,
+    results: Vec<SarifResult>,
+    notes: &[String],
+    finished: bool,
+) -> String {
+    let notifications: Vec<Notification> = notes
         .iter()
         .map(|m| {
             Notification::builder()
@@ -281,9 +299,7 @@ pub fn lint_sarif_at(files: &[FileReport], place: &SarifPlace, failures: &[Strin
         .collect();
     let invocation = Invocation {
         tool_execution_notifications: (!notifications.is_empty()).then_some(notifications),
-        ..Invocation::builder()
-            .execution_successful(failures.is_empty())
-            .build()
+        ..Invocation::builder().execution_successful(finished).build()
     };
     let driver = ToolComponent {
         information_uri: live_link(docs_base()),
@@ -291,7 +307,7 @@ pub fn lint_sarif_at(files: &[FileReport], place: &SarifPlace, failures: &[Strin
             .name("deontic")
             .version(env!("CARGO_PKG_VERSION"))
             .semantic_version(env!("CARGO_PKG_VERSION"))
-            .rules(Code::ALL.iter().map(|&c| rule(c)).collect::<Vec<_>>())
+            .rules(rules)
             .build()
     };
     let root = ArtifactLocation::builder().uri(place.root_uri()).build();

@@ -9,7 +9,10 @@
 //! [`shapes`] writes the shapes real policies take at scale, one at a time: many
 //! exceptions to one rule, long chains, wide enums.
 
+mod edit;
 pub mod shapes;
+
+pub use edit::{edit_rules, module_of, module_policy};
 
 use crate::model::{Case, FactType, PartialCase, Policy, Value};
 use std::fmt::Write;
