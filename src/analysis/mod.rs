@@ -10,6 +10,7 @@ mod cone_run;
 mod directives;
 mod findings;
 pub mod fixes;
+mod goals;
 mod index;
 mod inputs;
 mod kleene;
@@ -23,6 +24,7 @@ mod world;
 
 pub use ask::{Question, Questionnaire, Strategy, answers, parse_answer};
 pub use directives::{Directive, directives};
+pub use goals::{Goal, MetBy, Plan, plan as coverage_plan};
 pub use partial::{
     PartialEvaluator, PartialOutcome, PartialVerdict, TABLE_BUDGET, evaluate_partial,
 };
