@@ -11,7 +11,9 @@
 //!   rule's module (its 25 rules and the shared ones, a policy of their own: more than the
 //!   rule's cone);
 //! - `partial/*`: partial evaluation of partial cases with half the facts unknown (100,000
-//!   on the doctrine, 10,000 on a generated 1,000-rule policy), one core, one evaluator.
+//!   on the doctrine, 10,000 on a generated 1,000-rule policy), one core, one evaluator;
+//! - `generate/synth-1000`: `test --generate` on a generated 1,000-rule policy without case
+//!   blocks (the goals, the solver's cases, the blocks' text), in process.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use deontic::eval::Evaluator;
@@ -182,5 +184,30 @@ fn partial(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, check, eval, eval_process, lint, diff, partial);
+fn generate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("generate");
+    g.sample_size(10).measurement_time(Duration::from_secs(30));
+    let p = Policy::parse("synth.policy", synth::policy(1000, 1)).unwrap();
+    let once = deontic::testing::generate(&p).unwrap();
+    eprintln!(
+        "generate/synth-1000: {} blocks for {} goals",
+        once.blocks.len(),
+        once.goals
+    );
+    g.bench_function("synth-1000", |b| {
+        b.iter(|| deontic::testing::generate(black_box(&p)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    check,
+    eval,
+    eval_process,
+    lint,
+    diff,
+    partial,
+    generate
+);
 criterion_main!(benches);

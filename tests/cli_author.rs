@@ -450,9 +450,14 @@ fn coverage_names_unfired_rules_and_unreached_verdicts() {
         r.stdout,
         "FAIL draft.policy: \"a only\"\n    line 10: expected `x` is forbidden, got permitted (by permit)\n\
          WARN draft.policy: \"both\": expects nothing (add `expect` lines)\n\
-         coverage draft.policy: 2 of 2 rules fired, 1 verdict not reached\n    \
-         x: no case reached forbidden\n\
-         1 passed, 1 failed\n"
+         coverage draft.policy: 2 of 2 rules decided, 3 of 4 verdicts reached (83%)\n    \
+         x: no case reached forbidden\n    \
+         cases that close it:\n    \
+         case \"generated: x is forbidden\" {\n      \
+         expect x is forbidden\n      \
+         expect y is undecided\n    \
+         }\n\
+         1 passed, 1 failed, 83% covered\n"
     );
 }
 
@@ -471,7 +476,7 @@ fn junit_xml_for_ci() {
     let doc = roxmltree::Document::parse(&r.stdout).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("tests"), Some("13"));
+    assert_eq!(root.attribute("tests"), Some("14"));
     assert_eq!(root.attribute("failures"), Some("1"));
     assert_eq!(root.attribute("errors"), Some("1"));
     let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();

@@ -17,6 +17,7 @@ mod diff_target;
 mod directives;
 mod findings;
 pub mod fixes;
+mod goals;
 mod index;
 mod inputs;
 mod kleene;
@@ -32,6 +33,7 @@ pub use ask::{Question, Questionnaire, Strategy, answers, parse_answer};
 pub use diff::{Version, diff, diff_versions, diff_with};
 pub use diff_result::{Changes, DecidingRule, Diff, Side, SideDiagnostic, Transition, Word};
 pub use directives::{Directive, directives};
+pub use goals::{Goal, MetBy, Plan, plan as coverage_plan};
 pub use partial::{
     PartialEvaluator, PartialOutcome, PartialVerdict, TABLE_BUDGET, evaluate_partial,
 };

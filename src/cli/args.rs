@@ -113,6 +113,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  deontic test policies/\n  \
         deontic test policies/ --case counterattack\n  \
         deontic test policies/ --coverage\n  \
+        deontic test policies/ --generate\n  \
         deontic test policies/ --format junit > junit.xml\n  \
         deontic test new.policy --bless\n\n\
         A case passes when every `expect` line holds: the verdict word, and with `by`, the rules\n\
@@ -127,9 +128,18 @@ pub enum Command {
         /// `by` lists (`--bless=verdicts`: the verdict words only)
         #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "full")]
         bless: Option<BlessWhat>,
-        /// Also report the rules no case fired and, per action, the verdicts no case reached
+        /// Also report, exactly, the rules that can decide but decide in no case and, per
+        /// action, the verdicts some case could reach but none does, each with a case that
+        /// would close it
         #[arg(long)]
         coverage: bool,
+        /// Append case blocks until every rule that can decide decides in one, every
+        /// reachable verdict is reached and both sides of every integer comparison are tried
+        #[arg(long, conflicts_with = "bless")]
+        generate: bool,
+        /// With `--generate`: change nothing; show the blocks it would add, exit 1 if any
+        #[arg(long, requires = "generate")]
+        check: bool,
         /// Run only the cases whose name holds this text, or matches it with `*` and `?`
         #[arg(long, value_name = "NAME")]
         case: Option<String>,

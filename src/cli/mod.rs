@@ -61,6 +61,8 @@ pub fn run(cli: Cli) -> ExitCode {
             paths,
             bless,
             coverage,
+            generate,
+            check,
             case,
             format,
             stdin_filename,
@@ -68,6 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let opts = test::Options {
                 bless,
                 coverage,
+                generate: generate.then_some(check),
                 case,
                 format,
             };

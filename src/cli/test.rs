@@ -1,6 +1,7 @@
 //! `deontic test`: run the case blocks' expectations; `--bless` writes what the policy
 //! decides into them, `--case` picks cases by name, `--coverage` reports what the cases
-//! leave untried, `--format json|junit` writes them for machines.
+//! leave untried, `--generate` appends cases until nothing is, `--format json|junit`
+//! writes them for machines.
 
 use super::common::{Context, Status, load, plural, write_diagnostics};
 use super::{BlessWhat, TestFormat, files};
@@ -8,7 +9,7 @@ use crate::eval::trace;
 use crate::model::{CaseBlock, ExpectTarget, Failure, Policy};
 use crate::report::{self, Style, Suite, SuiteCase};
 use crate::source::Source;
-use crate::testing::{BlessMode, CaseRun, bless, coverage, run_case};
+use crate::testing::{BlessMode, CaseRun, bless, coverage, generate, run_case};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -18,6 +19,8 @@ use std::time::Instant;
 pub(super) struct Options {
     pub bless: Option<BlessWhat>,
     pub coverage: bool,
+    /// `--generate`, and whether only to check (`--check`).
+    pub generate: Option<bool>,
     pub case: Option<String>,
     pub format: TestFormat,
 }
@@ -31,6 +34,10 @@ struct Run<'o, W: Write> {
     failed: usize,
     blessed_cases: usize,
     blessed_files: usize,
+    generated_cases: usize,
+    generated_files: usize,
+    /// Goals met and goals, over the files' coverage.
+    covered: (usize, usize),
     /// Cases `--case` left out.
     filtered_out: usize,
     suites: Vec<Suite>,
@@ -82,6 +89,14 @@ pub(super) fn test(
         eprintln!("error: `--bless` rewrites files; standard input has none to rewrite");
         return Ok(Status::CouldNotRun);
     }
+    if opts.generate.is_some() && opts.format != TestFormat::Human {
+        eprintln!("error: `--generate` rewrites the policies; run it without `--format`");
+        return Ok(Status::CouldNotRun);
+    }
+    if opts.generate == Some(false) && paths.iter().any(|p| p == Path::new("-")) {
+        eprintln!("error: `--generate` rewrites files; standard input has none to rewrite");
+        return Ok(Status::CouldNotRun);
+    }
     let (found, path_errors) = files::policy_files(paths);
     let mut run = Run {
         opts,
@@ -91,6 +106,9 @@ pub(super) fn test(
         failed: 0,
         blessed_cases: 0,
         blessed_files: 0,
+        generated_cases: 0,
+        generated_files: 0,
+        covered: (0, 0),
         filtered_out: 0,
         suites: Vec::new(),
         status: Status::Ok,
@@ -109,7 +127,7 @@ pub(super) fn test(
         eprintln!("error: {e}");
         run.status = Status::CouldNotRun;
     }
-    if run.failed > 0 {
+    if run.failed > 0 || (opts.generate == Some(true) && run.generated_cases > 0) {
         run.status = run.status.max(Status::Failed);
     }
     match opts.format {
@@ -131,9 +149,29 @@ pub(super) fn test(
                     plural(run.blessed_files, "file")
                 )?;
             }
+            match opts.generate {
+                Some(true) => writeln!(
+                    run.out,
+                    "would generate {} in {}",
+                    plural(run.generated_cases, "case"),
+                    plural(run.generated_files, "file")
+                )?,
+                Some(false) => writeln!(
+                    run.out,
+                    "generated {} in {}",
+                    plural(run.generated_cases, "case"),
+                    plural(run.generated_files, "file")
+                )?,
+                None => {}
+            }
             write!(run.out, "{} passed, {} failed", run.passed, run.failed)?;
             if opts.case.is_some() {
                 write!(run.out, ", {} filtered out", run.filtered_out)?;
+            }
+            if opts.coverage {
+                let (met, all) = run.covered;
+                let percent = (met * 100).checked_div(all).unwrap_or(100);
+                write!(run.out, ", {percent}% covered")?;
             }
             writeln!(run.out)?;
         }
@@ -192,12 +230,18 @@ impl<W: Write> Run<'_, W> {
             },
             None => policy,
         };
+        let policy = match self.opts.generate {
+            Some(check) => match self.generate(path, policy, check)? {
+                Some(p) => p,
+                None => return Ok(()),
+            },
+            None => policy,
+        };
         let pattern = self.opts.case.as_deref();
         let mut suite = Suite {
             path: name.clone(),
             ..Suite::default()
         };
-        let mut runs: Vec<CaseRun> = Vec::new();
         self.filtered_out += policy
             .cases()
             .iter()
@@ -224,15 +268,33 @@ impl<W: Write> Run<'_, W> {
                 misses: r.misses.clone(),
                 time,
             });
-            runs.push(r);
         }
         if self.opts.coverage {
-            let outcomes: Vec<_> = runs.into_iter().map(|r| r.outcome).collect();
-            let text = report::coverage_human(&name, &policy, &coverage(&policy, &outcomes));
-            if self.lines() {
-                write!(self.out, "{text}")?;
+            let cases: Vec<_> = policy
+                .cases()
+                .iter()
+                .filter(|c| picked(pattern, &c.name))
+                .map(|c| &c.case)
+                .collect();
+            let c = match coverage(&policy, &cases) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {name}: {e}");
+                    self.status = Status::CouldNotRun;
+                    return Ok(());
+                }
+            };
+            self.covered.0 += c.rules_covered + c.reached;
+            self.covered.1 += c.decidable + c.reachable;
+            if self.opts.format == TestFormat::Json {
+                writeln!(self.out, "{}", report::coverage_json(&name, &policy, &c))?;
             } else {
-                suite.output = Some(text);
+                let text = report::coverage_human(&name, &policy, &c);
+                if self.lines() {
+                    write!(self.out, "{text}")?;
+                } else {
+                    suite.output = Some(text);
+                }
             }
         }
         self.suites.push(suite);
@@ -278,6 +340,55 @@ impl<W: Write> Run<'_, W> {
             }
         }
         Ok(())
+    }
+
+    /// Appends generated blocks to a policy file (with `check`, only shows them) and
+    /// reports each; returns the policy to run, or `None` when it could not be written.
+    fn generate(&mut self, path: &Path, policy: Policy, check: bool) -> io::Result<Option<Policy>> {
+        let name = self.cx.name(path);
+        let g = match generate(&policy) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                self.status = Status::CouldNotRun;
+                return Ok(None);
+            }
+        };
+        if g.blocks.is_empty() {
+            return Ok(Some(policy));
+        }
+        let after = Policy::from_source(Source::new(name.as_str(), g.text.as_str()))
+            .ok()
+            .filter(|p| p.cases().iter().all(|c| run_case(p, c).misses.is_empty()));
+        let Some(after) = after else {
+            eprintln!(
+                "error: {name}: the generated cases would not pass; the file was left as it is"
+            );
+            self.status = Status::CouldNotRun;
+            return Ok(None);
+        };
+        self.generated_cases += g.blocks.len();
+        self.generated_files += 1;
+        if !check {
+            let written = super::write::write_atomic(path, |w| w.write_all(g.text.as_bytes()));
+            if let Err(e) = written {
+                eprintln!("error: {name}: {}", files::io_reason(&e));
+                self.status = Status::CouldNotRun;
+                return Ok(None);
+            }
+        }
+        if !self.cx.quiet {
+            let verb = if check { "WOULD ADD" } else { "ADD" };
+            for (n, block) in g.names.iter().zip(&g.blocks) {
+                writeln!(self.out, "{verb} {name}: {n:?}")?;
+                if check {
+                    for line in block.lines() {
+                        writeln!(self.out, "    {line}")?;
+                    }
+                }
+            }
+        }
+        Ok(Some(if check { policy } else { after }))
     }
 
     /// Blesses a policy file and reports each case; returns the policy as written, or

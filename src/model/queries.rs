@@ -4,8 +4,7 @@
 use super::case::Case;
 use super::case_block::ExpectTarget;
 use super::policy::Policy;
-use super::rule::{Modality, Target};
-use super::types::{ActionId, DefaultVerdict, FactId, FactType, RuleId, Value, Verdict};
+use super::types::{ActionId, FactId, FactType, RuleId, Value};
 use crate::diagnostic::Literal;
 
 impl Policy {
@@ -36,36 +35,6 @@ impl Policy {
             .map(ExpectTarget::Action)
             .chain(self.derived_facts().map(ExpectTarget::Fact))
             .collect()
-    }
-
-    /// The verdicts an action can get by its rules and default: `permitted` with a `may`
-    /// or a permitting default, `required` with a `must`, `forbidden` with a `must not`
-    /// (requirements included) or a forbidding default, `undecided` without a default.
-    /// `conflict` is left out: no case should reach it. Whether a case can reach each one is
-    /// not decided here (`lint` finds rules that never or always fire).
-    pub fn possible_verdicts(&self, action: ActionId) -> Vec<Verdict> {
-        let has = |m: Modality| {
-            self.rules.iter().any(|r| {
-                r.conclusions
-                    .iter()
-                    .any(|c| c.target == Target::Action(action, m))
-            })
-        };
-        let default = self.actions[action].default;
-        let mut out = Vec::new();
-        if has(Modality::May) || default == Some(DefaultVerdict::Permitted) {
-            out.push(Verdict::Permitted);
-        }
-        if has(Modality::MustNot) || default == Some(DefaultVerdict::Forbidden) {
-            out.push(Verdict::Forbidden);
-        }
-        if has(Modality::Must) {
-            out.push(Verdict::Required);
-        }
-        if default.is_none() {
-            out.push(Verdict::Undecided);
-        }
-        out
     }
 
     /// The user-facing form of a fact's value.

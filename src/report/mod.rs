@@ -24,4 +24,6 @@ pub use human::{Style, render_diagnostic, render_diagnostics};
 pub use lint::{FileReport, counts, lint_json, test_json_errors, write_lint_json};
 pub use partial::{PartialHumanLines, PartialJsonLines, partial_human, partial_json};
 pub use sarif::{SarifPlace, lint_sarif, lint_sarif_at};
-pub use test::{Suite, SuiteCase, coverage_human, junit, miss_text, test_json, test_json_summary};
+pub use test::{
+    Suite, SuiteCase, coverage_human, coverage_json, junit, miss_text, test_json, test_json_summary,
+};

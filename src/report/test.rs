@@ -1,7 +1,7 @@
 //! `deontic test` reports: the lines of the human form, coverage, and JUnit XML.
 
 use crate::model::Policy;
-use crate::testing::{Coverage, Miss};
+use crate::testing::{Coverage, Gap, Miss};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{Value as J, json};
 use std::time::Duration;
@@ -37,35 +37,88 @@ pub fn miss_text(m: &Miss) -> String {
     }
 }
 
-/// The coverage of a policy by its case blocks: a summary line, then one line per rule no
-/// case fired and per action with verdicts no case reached.
-pub fn coverage_human(path: &str, p: &Policy, c: &Coverage) -> String {
-    let gaps: usize = c.unreached.iter().map(|(_, vs)| vs.len()).sum();
-    let mut s = format!(
-        "coverage {path}: {} of {} rules fired, {gaps} verdict{} not reached\n",
-        c.rules - c.unfired.len(),
-        c.rules,
-        if gaps == 1 { "" } else { "s" }
-    );
-    for &r in &c.unfired {
+/// A gap of the coverage in words: `rule r (line 4) decides in no case`, `x: no case
+/// reached permitted`, `rule r (line 4): no case tries n = 72`.
+fn gap_text(p: &Policy, gap: &Gap) -> String {
+    let rule_at = |r: usize| {
         let rule = &p.rule(r);
         let line = p.source().line(rule.span.start);
-        let at = if rule.named {
-            format!(" (line {line})")
+        if rule.named {
+            format!("rule {} (line {line})", rule.id)
         } else {
-            String::new()
-        };
-        s.push_str(&format!("    rule {}{at} fired in no case\n", rule.id));
+            format!("rule {}", rule.id)
+        }
+    };
+    match gap {
+        Gap::Rule(r) => format!("{} decides in no case", rule_at(*r)),
+        Gap::Verdict(a, v) => format!("{}: no case reached {}", p.action(*a).name, v.as_str()),
+        Gap::Boundary { rule, fact, value } => format!(
+            "{}: no case tries {} = {value}",
+            rule_at(*rule),
+            p.fact(*fact).name
+        ),
     }
-    for (a, vs) in &c.unreached {
-        let words: Vec<&str> = vs.iter().map(|v| v.as_str()).collect();
-        s.push_str(&format!(
-            "    {}: no case reached {}\n",
-            p.action(*a).name,
-            words.join(", ")
-        ));
+}
+
+/// The coverage of a policy by its case blocks: a summary line, then one line per rule
+/// that can decide but decides in no case and per verdict an action can reach that no case
+/// reached, then the case blocks that close those gaps, ready to paste.
+pub fn coverage_human(path: &str, p: &Policy, c: &Coverage) -> String {
+    let mut s = format!(
+        "coverage {path}: {} of {} rules decided, {} of {} verdicts reached ({}%)\n",
+        c.rules_covered,
+        c.decidable,
+        c.reached,
+        c.reachable,
+        c.percent()
+    );
+    for (gap, _) in &c.gaps {
+        s.push_str(&format!("    {}\n", gap_text(p, gap)));
+    }
+    if !c.cases.is_empty() {
+        let them = if c.gaps.len() == 1 { "it" } else { "them" };
+        s.push_str(&format!("    cases that close {them}:\n"));
+        for case in &c.cases {
+            for line in case.lines() {
+                s.push_str(&format!("    {line}\n"));
+            }
+        }
     }
     s
+}
+
+/// The coverage of a policy as one JSON line for `test --coverage --format json`: rules
+/// decided of those that can decide, verdicts reached of those reachable, the percentage,
+/// and each gap with the case block that closes it.
+pub fn coverage_json(path: &str, p: &Policy, c: &Coverage) -> String {
+    let gaps: Vec<J> = c
+        .gaps
+        .iter()
+        .map(|(gap, i)| {
+            let mut o = match gap {
+                Gap::Rule(r) => json!({"kind": "rule", "rule": p.rule(*r).id,
+                    "line": p.source().line(p.rule(*r).span.start)}),
+                Gap::Verdict(a, v) => {
+                    json!({"kind": "verdict", "action": p.action(*a).name, "verdict": v.as_str()})
+                }
+                Gap::Boundary { rule, fact, value } => json!({"kind": "boundary",
+                    "rule": p.rule(*rule).id, "fact": p.fact(*fact).name, "value": value}),
+            };
+            o["message"] = json!(gap_text(p, gap));
+            o["case"] = json!(c.cases[*i]);
+            o
+        })
+        .collect();
+    json!({
+        "path": path,
+        "coverage": {
+            "rules": {"covered": c.rules_covered, "total": c.decidable, "never_decide": c.rules - c.decidable},
+            "verdicts": {"reached": c.reached, "reachable": c.reachable},
+            "percent": c.percent(),
+            "gaps": gaps,
+        }
+    })
+    .to_string()
 }
 
 /// One policy file's results for JUnit.

@@ -53,7 +53,12 @@ fn ids(policy: &Policy, rules: &[RuleId]) -> String {
 
 /// What an `expect` line on `target` says when it is right: `permitted by r1, r2`, the word
 /// alone for a derived fact, an empty `by` list, or when only verdicts are blessed.
-fn right(policy: &Policy, outcome: &Outcome, target: ExpectTarget, with_by: bool) -> String {
+pub(super) fn right(
+    policy: &Policy,
+    outcome: &Outcome,
+    target: ExpectTarget,
+    with_by: bool,
+) -> String {
     let word = outcome.word(target);
     match target {
         ExpectTarget::Action(a) if with_by && !outcome.verdicts[a].by.is_empty() => {
