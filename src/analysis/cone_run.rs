@@ -2,7 +2,7 @@
 //! evaluator run on the cone alone for the cases tried before the solver.
 
 use super::AnalysisError;
-use super::candidates::{ConeEval, Sparse, minimize, set_facts, support, values_on};
+use super::candidates::{ConeEval, Sparse, support, values_on};
 use super::circuit::Circuit;
 use super::findings::Run;
 use super::index::Cone;
@@ -10,20 +10,20 @@ use super::inputs::Inputs;
 use super::messages;
 use super::removal::Removal;
 use super::world::{ActionLits, Locals, Overrides, World, encode_action, encode_world};
-use crate::eval::{Evaluator, Verdict};
-use crate::model::{ActionId, Case, FactId, Modality, RuleId};
+use crate::eval::Evaluator;
+use crate::model::{ActionId, Case, FactId, RuleId};
 use rustsat::solvers::SolveIncremental;
 use rustsat::types::Lit;
 
 /// One target's cone on its solver.
 pub(super) struct ConeRun<'r, 'p, 'c, S> {
-    run: &'r mut Run<'p>,
-    cone: &'c Cone,
-    locals: &'c mut Locals,
-    inputs: &'c mut Inputs,
-    circuit: Circuit<S>,
-    world: World,
-    eval: ConeEval<'p>,
+    pub(super) run: &'r mut Run<'p>,
+    pub(super) cone: &'c Cone,
+    pub(super) locals: &'c mut Locals,
+    pub(super) inputs: &'c mut Inputs,
+    pub(super) circuit: Circuit<S>,
+    pub(super) world: World,
+    pub(super) eval: ConeEval<'p>,
 }
 
 impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
@@ -71,12 +71,12 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
         )
     }
 
-    fn fires(&self, r: RuleId) -> Lit {
+    pub(super) fn fires(&self, r: RuleId) -> Lit {
         self.world.fires(self.locals, r)
     }
 
     /// Solves; a model is noted for every rule of the cone.
-    fn sat(&mut self, assumptions: &[Lit]) -> Result<bool, AnalysisError> {
+    pub(super) fn sat(&mut self, assumptions: &[Lit]) -> Result<bool, AnalysisError> {
         let sat = self.circuit.sat(assumptions)?;
         if sat {
             self.note_model();
@@ -107,7 +107,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
 
     /// Makes rule `r`'s minimal case, if it has fired in a model: that model's values on its
     /// support.
-    fn ensure_minimal(&mut self, r: RuleId) {
+    pub(super) fn ensure_minimal(&mut self, r: RuleId) {
         let known = &mut self.run.known;
         if known.minimal[r].is_some() {
             return;
@@ -126,7 +126,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
     }
 
     /// The last model, on the cone's input facts.
-    fn model(&self) -> Sparse {
+    pub(super) fn model(&self) -> Sparse {
         values_on(self.inputs.facts(), |f| {
             self.inputs
                 .model_value(&self.circuit, f)
@@ -136,7 +136,7 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
 
     /// A whole case from a sparse one, checked by the full evaluator with `check`: a witness
     /// that does not reproduce its finding is a bug, never a report.
-    fn checked(
+    pub(super) fn checked(
         &mut self,
         what: &str,
         sparse: &Sparse,
@@ -222,196 +222,6 @@ impl<'r, 'p, 'c, S: SolveIncremental + Default> ConeRun<'r, 'p, 'c, S> {
                 {
                     self.run.out.push(messages::always_fires(policy, r));
                 }
-            }
-        }
-        Ok(())
-    }
-
-    /// Every pair of rules whose contradicting conclusions on `a` can both remain.
-    pub fn conflicts(&mut self, a: ActionId, enc: &ActionLits) -> Result<(), AnalysisError> {
-        let policy = self.run.policy;
-        let mut rules: Vec<RuleId> = enc
-            .kept
-            .iter()
-            .map(|x| x.0)
-            .filter(|&r| self.run.known.fires[r] == Some(true))
-            .collect();
-        rules.dedup();
-        // Per rule: the literal that one of its conclusions remains, and whether it forbids.
-        let sides: Vec<(RuleId, Lit, bool)> = rules
-            .iter()
-            .map(|&r| {
-                let lits: Vec<Lit> = enc.kept.iter().filter(|x| x.0 == r).map(|x| x.2).collect();
-                let forbids = enc
-                    .kept
-                    .iter()
-                    .any(|x| x.0 == r && x.1 == Modality::MustNot);
-                (r, self.circuit.or(&lits), forbids)
-            })
-            .collect();
-        if !sides.iter().any(|s| s.2) || sides.iter().all(|s| s.2) {
-            return Ok(());
-        }
-        for i in 0..sides.len() {
-            for j in i + 1..sides.len() {
-                let (r1, l1, forbids1) = sides[i];
-                let (r2, l2, forbids2) = sides[j];
-                if forbids1 == forbids2 || policy.overrides(r1, r2) || policy.overrides(r2, r1) {
-                    continue;
-                }
-                let Some(case) = self.conflict_case(a, r1, r2, l1, l2)? else {
-                    continue;
-                };
-                let name = &policy.action(a).name;
-                let (x, y) = (r1 as u32, r2 as u32);
-                let full = self.checked(&format!("the conflict on `{name}`"), &case, |ev| {
-                    ev.verdict(a) == Verdict::Conflict
-                        && ev.by(a).contains(&x)
-                        && ev.by(a).contains(&y)
-                })?;
-                let witness = self.run.witnesses.of(policy, &case);
-                let d = messages::conflict(policy, a, r1, r2, &full, witness);
-                self.run.out.push(d);
-            }
-        }
-        Ok(())
-    }
-
-    /// A case where both rules' contradicting conclusions on `a` remain: their smallest
-    /// firing cases merged, if the evaluator confirms it, else the solver's.
-    fn conflict_case(
-        &mut self,
-        a: ActionId,
-        r1: RuleId,
-        r2: RuleId,
-        l1: Lit,
-        l2: Lit,
-    ) -> Result<Option<Sparse>, AnalysisError> {
-        self.ensure_minimal(r1);
-        self.ensure_minimal(r2);
-        let policy = self.run.policy;
-        let known = &self.run.known;
-        if let (Some(m1), Some(m2)) = (&known.minimal[r1], &known.minimal[r2]) {
-            // The facts each sets, together: where one rule needs a fact set, the other's
-            // first value of it gives way.
-            let mut merged = set_facts(policy, m1.clone());
-            let theirs = set_facts(policy, m2.clone());
-            merged.retain(|(f, _)| theirs.iter().all(|(g, _)| g != f));
-            merged.extend(theirs);
-            merged.sort_unstable_by_key(|x| x.0);
-            self.eval.run(&mut self.run.evaluator, &[&merged]);
-            if self.eval.conflicts(&mut self.run.evaluator, a, r1, r2) {
-                return Ok(Some(merged));
-            }
-        }
-        if !self.sat(&[l1, l2])? {
-            return Ok(None);
-        }
-        let mut case = set_facts(self.run.policy, self.model());
-        let (eval, evaluator) = (&self.eval, &mut self.run.evaluator);
-        minimize(&mut case, |c| {
-            eval.run(evaluator, &[c]);
-            eval.conflicts(evaluator, a, r1, r2)
-        });
-        Ok(Some(case))
-    }
-
-    /// Whether each rule concluding on `a` keeps a conclusion on it in some case where it
-    /// fires; for those that do not, the rules that remove theirs.
-    pub fn shadowed(
-        &mut self,
-        a: ActionId,
-        seeds: &[RuleId],
-        enc: &ActionLits,
-    ) -> Result<(), AnalysisError> {
-        let policy = self.run.policy;
-        for &r in seeds {
-            let known = &self.run.known;
-            if known.fires[r] != Some(true) || self.run.index.derives[r] || known.takes_effect[r] {
-                continue;
-            }
-            self.ensure_minimal(r);
-            if let Some(m) = &self.run.known.minimal[r] {
-                self.eval.run(&mut self.run.evaluator, &[m]);
-                let (_, by) = self.run.evaluator.decide_alone(a);
-                if by.contains(&(r as u32)) {
-                    self.run.known.takes_effect[r] = true;
-                    continue;
-                }
-            }
-            let kept: Vec<Lit> = enc.kept.iter().filter(|x| x.0 == r).map(|x| x.2).collect();
-            let any = self.circuit.or(&kept);
-            let fire = self.fires(r);
-            if self.sat(&[fire, any])? {
-                // The model shows every rule whose conclusion it keeps taking effect.
-                for x in &enc.kept {
-                    if self.circuit.value(x.2) {
-                        self.run.known.takes_effect[x.0] = true;
-                    }
-                }
-                continue;
-            }
-            self.removers(r, enc)?;
-            let last = self.run.index.actions_of[r].last() == Some(&a);
-            if !last || self.run.known.takes_effect[r] {
-                continue;
-            }
-            // Shadowed on every action it concludes on.
-            self.run.known.shadowed[r] = true;
-            self.ensure_minimal(r);
-            let case = match self.run.known.minimal[r].clone() {
-                Some(m) => m,
-                None => {
-                    self.sat(&[fire])?;
-                    self.model()
-                }
-            };
-            let n = policy.actions().len();
-            let full = self.checked(
-                &format!("shadowed rule `{}`", policy.rule(r).id),
-                &case,
-                |ev| ev.fired(r) && (0..n).all(|a| !ev.by(a).contains(&(r as u32))),
-            )?;
-            let mut removers = std::mem::take(&mut self.run.known.removers[r]);
-            removers.sort_unstable();
-            removers.dedup();
-            let witness = self.run.witnesses.of(policy, &case);
-            let d = messages::shadowed(policy, r, &removers, &full, witness);
-            self.run.out.push(d);
-        }
-        Ok(())
-    }
-
-    /// The rules that remove `r`'s conclusions on this action in some case where it fires: a
-    /// rule that overrides it and concludes on the action (step 4), or a requirement whose
-    /// conclusion remains after step 4 while a permission of `r` does too (step 5).
-    fn removers(&mut self, r: RuleId, enc: &ActionLits) -> Result<(), AnalysisError> {
-        let policy = self.run.policy;
-        let fire = self.fires(r);
-        let mine: Vec<usize> = (0..enc.kept.len())
-            .filter(|&i| enc.kept[i].0 == r)
-            .collect();
-        for (i, &(w, _, _)) in enc.kept.iter().enumerate() {
-            if w == r || self.run.known.removers[r].contains(&w) {
-                continue;
-            }
-            let removes = if policy.overrides(w, r) {
-                let wf = self.fires(w);
-                self.sat(&[fire, wf])?
-            } else if policy.rule(w).is_requirement() {
-                let mut hit = false;
-                for &j in mine.iter().filter(|&&j| enc.kept[j].1 == Modality::May) {
-                    if self.sat(&[fire, enc.kept4[i], enc.kept4[j]])? {
-                        hit = true;
-                        break;
-                    }
-                }
-                hit
-            } else {
-                false
-            };
-            if removes {
-                self.run.known.removers[r].push(w);
             }
         }
         Ok(())

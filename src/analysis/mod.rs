@@ -7,6 +7,7 @@ mod ask;
 mod candidates;
 mod circuit;
 mod completions;
+mod cone_conflicts;
 mod cone_run;
 mod cone_table;
 mod diff;

@@ -169,18 +169,16 @@ impl<'p, S: SolveIncremental + Default> PartialEvaluator<'p, S> {
 
     fn solver(&mut self, target: &Target) -> &mut ConeSolver<S> {
         let slot = self.slot(target);
-        if self.solvers[slot].is_none() {
-            let solver = ConeSolver::new(
+        self.solvers[slot].get_or_insert_with(|| {
+            ConeSolver::new(
                 self.policy,
                 &self.index,
                 &self.overrides,
                 &mut self.locals,
                 &mut self.marks,
                 target,
-            );
-            self.solvers[slot] = Some(solver);
-        }
-        self.solvers[slot].as_mut().expect("built above")
+            )
+        })
     }
 
     /// What the completions of `case` give `target`, read off its table when it has one.

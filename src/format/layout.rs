@@ -4,20 +4,14 @@
 use super::doc::{Doc, concat, group, nest, text};
 use crate::model::quote;
 use crate::syntax::ast::{
-    ActionDecl, Assign, AssignValue, CaseDecl, Conclusion, ConclusionForm, DefaultVerdict, Expect,
-    Expr, FactDecl, Ident, Int, Operand, RuleBody, RuleDecl, Str, TypeExpr,
+    ActionDecl, Conclusion, ConclusionForm, DefaultVerdict, Expr, FactDecl, Ident, Int, Operand,
+    RuleBody, RuleDecl, Str, TypeExpr,
 };
 use crate::syntax::lexer::{Comment, Lexed, blank_before};
 
-/// A line of a case block.
-enum Line<'c> {
-    Given(Vec<&'c Assign>),
-    Expect(&'c Expect),
-}
-
 /// What a break point prints when no comment falls there.
 #[derive(Clone, Copy)]
-enum Brk {
+pub(super) enum Brk {
     Line,
     Soft,
     Space,
@@ -44,7 +38,7 @@ impl<'a> Layout<'a> {
     /// A break point before the element at `pos`: the comments before it, each on its own
     /// line (the first at the end of the current line if it was written after code), or
     /// `brk` when there are none.
-    fn gap(&mut self, pos: usize, brk: Brk) -> Doc {
+    pub(super) fn gap(&mut self, pos: usize, brk: Brk) -> Doc {
         let taken = self.take_before(pos);
         if taken.is_empty() {
             return match brk {
@@ -57,7 +51,7 @@ impl<'a> Layout<'a> {
     }
 
     /// A line of a block: comments, blank lines (at most one) and a line break.
-    fn block_gap(&mut self, pos: usize, first: bool) -> Doc {
+    pub(super) fn block_gap(&mut self, pos: usize, first: bool) -> Doc {
         let taken = self.take_before(pos);
         let mut docs = comment_lines(taken, !first);
         if docs.is_empty() {
@@ -87,7 +81,7 @@ impl<'a> Layout<'a> {
     }
 
     /// The start of the token before `pos` (a keyword before an expression).
-    fn keyword_before(&self, pos: usize) -> usize {
+    pub(super) fn keyword_before(&self, pos: usize) -> usize {
         self.lexed.before(pos).map_or(pos, |t| t.span.start)
     }
 
@@ -161,7 +155,7 @@ impl<'a> Layout<'a> {
         group(vec![nest(2, concat(vec![text("action "), names, desc]))])
     }
 
-    fn int(&self, i: &Int) -> String {
+    pub(super) fn int(&self, i: &Int) -> String {
         match i.value {
             Some(v) => v.to_string(),
             None => self.text[i.span.start..i.span.end].to_string(),
@@ -353,111 +347,12 @@ impl<'a> Layout<'a> {
             text(")"),
         ])
     }
-
-    pub fn case(&mut self, c: &CaseDecl) -> Doc {
-        let lines = self.case_lines(c);
-        let mut inner = Vec::new();
-        for (i, (start, line)) in lines.into_iter().enumerate() {
-            inner.push(self.block_gap(start, i == 0));
-            inner.push(match line {
-                Line::Given(assigns) => self.given(&assigns),
-                Line::Expect(e) => self.expect(e),
-            });
-        }
-        let closing = self.take_before(c.span.end.saturating_sub(1));
-        let name = quote(&c.name.value);
-        if inner.is_empty() && closing.is_empty() {
-            return text(format!("case {name} {{}}"));
-        }
-        let mut closing = comment_lines(closing, true);
-        closing.pop();
-        inner.extend(closing);
-        concat(vec![
-            text(format!("case {name} {{")),
-            nest(2, concat(inner)),
-            Doc::Hard,
-            text("}"),
-        ])
-    }
-
-    /// The `given` and `expect` lines of a case block in source order, each with where it
-    /// starts. Assignments belong to the `given` written before them.
-    fn case_lines<'c>(&self, c: &'c CaseDecl) -> Vec<(usize, Line<'c>)> {
-        let tokens = &self.lexed.tokens;
-        let (from, to) = (
-            self.lexed.index_at(c.name.span.end + 1),
-            self.lexed.index_at(c.span.end),
-        );
-        let givens: Vec<usize> = tokens[from..to]
-            .iter()
-            .filter(|t| &self.text[t.span.start..t.span.end] == "given")
-            .map(|t| t.span.start)
-            .collect();
-        let mut groups: Vec<(usize, Vec<&Assign>)> = givens.iter().map(|&g| (g, vec![])).collect();
-        for a in &c.given {
-            let i = givens.partition_point(|&g| g < a.span.start);
-            if let Some(g) = i.checked_sub(1) {
-                groups[g].1.push(a);
-            }
-        }
-        let mut lines: Vec<(usize, Line)> = groups
-            .into_iter()
-            .filter(|(_, assigns)| !assigns.is_empty())
-            .map(|(start, assigns)| (start, Line::Given(assigns)))
-            .collect();
-        lines.extend(c.expect.iter().map(|e| (e.span.start, Line::Expect(e))));
-        lines.sort_by_key(|(start, _)| *start);
-        lines
-    }
-
-    /// `expect x is permitted`, and its `by` list filled like a `given` list.
-    fn expect(&mut self, e: &Expect) -> Doc {
-        let head = text(format!("expect {} is {}", e.name.name, e.word.name));
-        let Some(by) = &e.by else {
-            return head;
-        };
-        let mut parts = Vec::new();
-        for (i, r) in by.iter().enumerate() {
-            if i > 0 {
-                parts.push(self.gap(r.span.start, Brk::Line));
-            }
-            let comma = if i + 1 < by.len() { "," } else { "" };
-            parts.push(text(format!("{}{comma}", r.name)));
-        }
-        let first = by.first().map_or(e.span.end, |r| r.span.start);
-        let gap = self.gap(self.keyword_before(first), Brk::Space);
-        concat(vec![head, gap, text("by "), nest(4, Doc::Fill(parts))])
-    }
-
-    /// `given a, b, c`, filled: each assignment goes on the line while it fits.
-    fn given(&mut self, assigns: &[&Assign]) -> Doc {
-        let mut parts = Vec::new();
-        for (i, a) in assigns.iter().enumerate() {
-            if i > 0 {
-                parts.push(self.gap(a.span.start, Brk::Line));
-            }
-            let comma = if i + 1 < assigns.len() { "," } else { "" };
-            parts.push(text(format!("{}{comma}", self.assign(a))));
-        }
-        concat(vec![text("given "), nest(6, Doc::Fill(parts))])
-    }
-
-    fn assign(&self, a: &Assign) -> String {
-        let f = &a.fact.name;
-        match &a.value {
-            AssignValue::Set => f.clone(),
-            AssignValue::Unset => format!("not {f}"),
-            AssignValue::Bool(b) => format!("{f} = {b}"),
-            AssignValue::Int(i) => format!("{f} = {}", self.int(i)),
-            AssignValue::Variant(v) => format!("{f} = {}", v.name),
-        }
-    }
 }
 
 /// Comments, each on its own line, the first at the end of the current line when it was
 /// written after code; ends with a line break. With `blanks`, a blank line before a comment
 /// is kept.
-fn comment_lines(taken: &[Comment], blanks: bool) -> Vec<Doc> {
+pub(super) fn comment_lines(taken: &[Comment], blanks: bool) -> Vec<Doc> {
     let mut docs = Vec::new();
     for (i, c) in taken.iter().enumerate() {
         if i == 0 && !c.own_line {

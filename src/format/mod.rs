@@ -10,6 +10,7 @@
 //!
 //! [`quote`]: crate::model::quote
 
+mod case_layout;
 mod check;
 mod doc;
 mod layout;
