@@ -83,32 +83,6 @@ fn found_at(text: &str, pos: usize) -> (String, Span) {
     (shown, Span::new(pos, pos + len))
 }
 
-const RESERVED: [&str; 23] = [
-    "policy",
-    "source",
-    "fact",
-    "action",
-    "rule",
-    "if",
-    "unless",
-    "then",
-    "and",
-    "or",
-    "not",
-    "may",
-    "must",
-    "requires",
-    "overrides",
-    "default",
-    "case",
-    "given",
-    "expect",
-    "is",
-    "in",
-    "true",
-    "false",
-];
-
 /// The item-level wording: what may start an item.
 const AN_ITEM: &str = "an item (`fact`, `action`, `rule`, `case` or a rule body)";
 
@@ -185,7 +159,7 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
     let word = found.trim_matches('`');
     if expected.contains(&"`:`") && expected.contains(&"`overrides`") {
         diag = diag.help("a named rule is written `rule NAME: BODY`; add `:` after the name");
-    } else if wants_name && RESERVED.contains(&word) {
+    } else if wants_name && super::names::RESERVED.contains(&word) {
         diag = diag.help(format!(
             "`{word}` is a reserved word and cannot be a name; pick another, such as `{word}_`"
         ));
