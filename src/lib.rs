@@ -27,7 +27,11 @@
 //! - [`testing`]: case blocks as tests;
 //! - [`report`]: rendering to text, JSON, SARIF, JUnit, DOT;
 //! - [`cli`]: the command line, a front end that only parses its arguments and calls the rest;
-//! - [`lsp`]: the language server, a front end that only reads the protocol and calls the rest.
+//! - [`lsp`]: the language server, a front end that only reads the protocol and calls the rest;
+//! - [`service`]: the policies as a decision service (loading, reloading, answers as JSON),
+//!   whatever protocol carries the questions;
+//! - [`serve`]: the HTTP server and its web page, a front end on the service;
+//! - [`files`]: the `*.policy` files under the paths a user gives.
 //!
 //! The language and the meaning of every verdict are in `docs/language.md`.
 
@@ -38,10 +42,13 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod files;
 pub mod format;
 pub mod lsp;
 pub mod model;
 pub mod report;
+pub mod serve;
+pub mod service;
 pub mod source;
 pub mod syntax;
 #[cfg(feature = "synth")]

@@ -193,6 +193,25 @@ pub enum Command {
         definition, references, rename, completion, symbols, folding, formatting, quick fixes\n\
         and code lenses. The README's section \"Editors\" sets up VS Code, Neovim and Helix.")]
     Lsp,
+    /// Serve the policies over HTTP: a JSON decision API and a web page for answering questions
+    #[command(after_help = "Examples:\n  \
+        deontic serve policies\n  \
+        deontic serve policies --listen 0.0.0.0:8080 --log-format json\n\n\
+        Each policy is named by its path below the folder given, without `.policy`. The API\n\
+        is under /v1 (its OpenAPI description at /v1/openapi.json); the page is at /.\n\
+        Policies are reloaded when their files change; a version with errors is not served.\n\
+        SIGTERM or Ctrl-C finish the requests in flight, then exit 0.")]
+    Serve {
+        /// Policy files, or folders to search for `*.policy` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The address to listen on (port 0 picks a free port)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+        listen: String,
+        /// How to write the log on standard error: one line per request and per reload
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
+    },
     /// Ask for the facts that settle the verdicts, one at a time, only those still needed
     #[command(after_help = "Examples:\n  \
         deontic ask policies/nl-cyber-response.policy counterattack\n  \
@@ -253,6 +272,15 @@ pub enum BlessWhat {
     Full,
     /// Verdict words only
     Verdicts,
+}
+
+/// How `serve` writes its log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people: time, level, message, fields
+    Text,
+    /// One JSON object per line, for log pipelines
+    Json,
 }
 
 /// How `explain` writes its results.

@@ -8,7 +8,7 @@ use super::common::{Status, load_one};
 use super::explain::action_ids;
 use crate::analysis::{Question, Questionnaire, answers, parse_answer};
 use crate::eval::trace;
-use crate::model::{self, ActionId, Case, FactType, Policy, Value};
+use crate::model::{self, ActionId, FactType, Policy, Value};
 use crate::report;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -160,7 +160,7 @@ fn prompt(
     }
     // Every chosen verdict is the same in every completion; the trail is that of the one
     // with each fact not asked at its first value.
-    let case = completed(policy, q.case());
+    let case = q.case().completed(policy);
     let traced = trace(policy, &case);
     write!(
         out,
@@ -229,23 +229,5 @@ fn ask_one(policy: &Policy, question: &Question, needed_for: &str) -> Result<Opt
         Err(InquireError::OperationCanceled) => Ok(None),
         Err(InquireError::IO(e)) => Err(Stop::Io(e)),
         Err(e) => Err(Stop::Io(io::Error::other(e.to_string()))),
-    }
-}
-
-/// The case with every fact not given at its first value.
-fn completed(policy: &Policy, case: &model::PartialCase) -> Case {
-    Case {
-        values: case
-            .values
-            .iter()
-            .zip(policy.facts())
-            .map(|(v, fact)| {
-                v.unwrap_or(match &fact.ty {
-                    FactType::Bool => Value::Bool(false),
-                    FactType::Enum(_) => Value::Enum(0),
-                    FactType::Int { lo, .. } => Value::Int(*lo),
-                })
-            })
-            .collect(),
     }
 }

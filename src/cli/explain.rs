@@ -3,9 +3,8 @@
 
 use super::ExplainFormat;
 use super::common::{NO_CASES, Status, load_one, open_cases};
-use crate::diagnostic::did_you_mean;
 use crate::eval::trace;
-use crate::model::{self, ActionId, Case, CaseError, Policy, Symbol};
+use crate::model::{self, ActionId, Case, CaseError, Policy};
 use crate::report;
 use std::io::{self, Write};
 use std::path::Path;
@@ -99,30 +98,18 @@ pub(super) fn explain(
     Ok(if invalid { Status::Failed } else { Status::Ok })
 }
 
-/// The actions named, or every action when none is.
+/// The actions named, or every action when none is; a name that is a file says how to read
+/// cases from it.
 pub(super) fn action_ids(policy: &Policy, names: &[String]) -> Result<Vec<ActionId>, String> {
-    if names.is_empty() {
-        return Ok((0..policy.actions().len()).collect());
-    }
-    names
-        .iter()
-        .map(|n| match policy.symbol(n) {
-            Some(Symbol::Action(a)) => Ok(a),
-            Some(Symbol::Fact(_)) => Err(format!(
-                "`{n}` is a fact; `explain` names actions (derived facts are explained where a rule uses them)"
-            )),
-            None => {
-                let actions = policy.actions().iter().map(|a| a.name.as_str());
-                let mut message = format!("unknown action `{n}`");
-                if let Some(hint) = did_you_mean(n, actions) {
-                    message.push_str(&format!("; {hint}"));
-                } else if Path::new(n).exists() {
-                    message.push_str(&format!(
-                        "; to read cases from the file, write `./{n}`"
-                    ));
-                }
-                Err(message)
-            }
-        })
-        .collect()
+    policy.actions_named(names).map_err(|mut message| {
+        let unknown = names.iter().find(|n| policy.symbol(n).is_none());
+        if let Some(n) = unknown
+            && message.starts_with("unknown action")
+            && !message.contains("did you mean")
+            && Path::new(n.as_str()).exists()
+        {
+            message.push_str(&format!("; to read cases from the file, write `./{n}`"));
+        }
+        message
+    })
 }

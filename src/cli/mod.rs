@@ -12,20 +12,21 @@ mod common;
 mod diff;
 mod eval;
 mod explain;
-mod files;
+use crate::files;
 mod fmt;
 mod git;
 mod graph;
 mod lint;
 mod lsp;
 mod partial;
+mod serve;
 mod shell;
 mod test;
 pub mod write;
 
 pub use args::{
     BlessWhat, Cli, ColorWhen, Command, DiffFormat, EvalFormat, ExplainFormat, GraphFormat,
-    LintFormat, TestFormat,
+    LintFormat, LogFormat, TestFormat,
 };
 pub use common::{Output, Sink, Status};
 
@@ -89,6 +90,11 @@ pub fn run(cli: Cli) -> ExitCode {
         } => explain::explain(&policy, &rest, &given, format, &mut out),
         Command::Graph { policy, format } => graph::graph(&policy, format, &mut out),
         Command::Lsp => lsp::lsp(&mut out),
+        Command::Serve {
+            paths,
+            listen,
+            log_format,
+        } => Ok(serve::serve(&paths, &listen, log_format)),
         Command::Ask {
             policy,
             actions,

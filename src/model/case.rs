@@ -214,6 +214,26 @@ impl PartialCase {
     pub fn is_given(&self, f: FactId) -> bool {
         self.values[f].is_some()
     }
+
+    /// The completion with every fact not given at its first value: `false`, the first
+    /// variant, the lowest integer. When the facts not given change no verdict of interest,
+    /// its decision trail is that of every completion's verdict.
+    pub fn completed(&self, policy: &Policy) -> Case {
+        Case {
+            values: self
+                .values
+                .iter()
+                .zip(policy.facts())
+                .map(|(v, fact)| {
+                    v.unwrap_or(match &fact.ty {
+                        FactType::Bool => Value::Bool(false),
+                        FactType::Enum(_) => Value::Enum(0),
+                        FactType::Int { lo, .. } => Value::Int(*lo),
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A case: a value for every input fact (derived facts are `false` until evaluated).

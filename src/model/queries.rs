@@ -28,6 +28,31 @@ impl Policy {
         &self.deriving[fact]
     }
 
+    /// The actions of these names, in that order, or every action when none is named. The
+    /// error names the first name that is not an action, with a suggestion.
+    pub fn actions_named(&self, names: &[String]) -> Result<Vec<ActionId>, String> {
+        if names.is_empty() {
+            return Ok((0..self.actions.len()).collect());
+        }
+        names
+            .iter()
+            .map(|n| match self.symbol(n) {
+                Some(super::types::Symbol::Action(a)) => Ok(a),
+                Some(super::types::Symbol::Fact(_)) => Err(format!(
+                    "`{n}` is a fact; only actions can be chosen (derived facts are explained where a rule uses them)"
+                )),
+                None => {
+                    let actions = self.actions.iter().map(|a| a.name.as_str());
+                    let mut message = format!("unknown action `{n}`");
+                    if let Some(hint) = crate::diagnostic::did_you_mean(n, actions) {
+                        message.push_str(&format!("; {hint}"));
+                    }
+                    Err(message)
+                }
+            })
+            .collect()
+    }
+
     /// What a case block can expect, in full: every action, then every derived fact, in
     /// declaration order.
     pub fn expectable(&self) -> Vec<ExpectTarget> {

@@ -81,6 +81,14 @@ pub(super) fn diagnostic_json<'a>(d: &'a Diagnostic, source: &Source) -> Diagnos
     }
 }
 
+/// Diagnostics as `lint --format json` writes them, as JSON values.
+pub fn diagnostics_json(diagnostics: &[Diagnostic], source: &Source) -> Vec<J> {
+    diagnostics
+        .iter()
+        .filter_map(|d| serde_json::to_value(diagnostic_json(d, source)).ok())
+        .collect()
+}
+
 /// The line `test --format json` writes for a policy with static errors: its path,
 /// `passed: false`, and its `errors` as `lint --format json` writes diagnostics.
 pub fn test_json_errors(path: &str, diagnostics: &[Diagnostic], source: &Source) -> String {

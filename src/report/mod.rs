@@ -21,7 +21,9 @@ pub use explain::{explain_human, explain_json};
 pub use github::lint_github;
 pub use graph::{graph_dot, graph_mermaid};
 pub use human::{Style, render_diagnostic, render_diagnostics};
-pub use lint::{FileReport, counts, lint_json, test_json_errors, write_lint_json};
+pub use lint::{
+    FileReport, counts, diagnostics_json, lint_json, test_json_errors, write_lint_json,
+};
 pub use partial::{PartialHumanLines, PartialJsonLines, partial_human, partial_json};
 pub use sarif::{SarifPlace, lint_sarif, lint_sarif_at};
 pub use test::{
