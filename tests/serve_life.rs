@@ -283,3 +283,33 @@ fn a_panic_in_a_handler_is_a_500_and_the_server_goes_on() {
         assert_eq!(res.status(), 200);
     });
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_request_over_the_time_limit_is_a_503_with_a_message() {
+    use axum::routing::get;
+    use tower::ServiceExt;
+    let shared = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(
+        deontic::service::Catalog::default(),
+    ));
+    let routes = deontic::serve::routes(shared).route(
+        "/slow",
+        get(|| async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            "late"
+        }),
+    );
+    let app = deontic::serve::with_layers(routes);
+    let slow = axum::http::Request::get("/slow")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.oneshot(slow).await.unwrap();
+    assert_eq!(res.status(), 503);
+    let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        body["error"],
+        "the request took longer than 10 s and was stopped"
+    );
+}

@@ -19,7 +19,10 @@ fn the_page_answers_the_doctrine_questions_in_chromium() {
     );
     let server = Server::start(&[&policies()]);
     let shots = tempfile::tempdir().unwrap();
-    let (wide, phone) = (shots.path().join("page.png"), shots.path().join("phone.png"));
+    let (wide, phone) = (
+        shots.path().join("page.png"),
+        shots.path().join("phone.png"),
+    );
     let out = Command::new("node")
         .current_dir(&clients)
         .arg("serve-page.mjs")
@@ -45,6 +48,14 @@ fn the_page_answers_the_doctrine_questions_in_chromium() {
     assert_eq!(width(&std::fs::read(&phone).unwrap()), 375);
     // Every request the page made is in the log, and none failed.
     let log = server.log_lines();
-    assert!(log.iter().any(|l| l.contains("path=/v1/policies/nl-cyber-response/ask")));
-    assert!(!log.iter().any(|l| l.contains("status=4") || l.contains("status=5")), "{}", log.join("\n"));
+    assert!(
+        log.iter()
+            .any(|l| l.contains("path=/v1/policies/nl-cyber-response/ask"))
+    );
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("status=4") || l.contains("status=5")),
+        "{}",
+        log.join("\n")
+    );
 }
