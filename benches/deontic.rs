@@ -12,6 +12,9 @@
 //!   rule's cone);
 //! - `partial/*`: partial evaluation of partial cases with half the facts unknown (100,000
 //!   on the doctrine, 10,000 on a generated 1,000-rule policy), one core, one evaluator;
+//! - `serve/*`: what `deontic serve` computes for `POST /v1/policies/NAME/eval` (the
+//!   service's answer as JSON text, without HTTP): one case object, and an array of
+//!   10,000 cases (every core);
 //! - `generate/synth-1000`: `test --generate` on a generated 1,000-rule policy without case
 //!   blocks (the goals, the solver's cases, the blocks' text), in process.
 
@@ -200,6 +203,28 @@ fn generate(c: &mut Criterion) {
     g.finish();
 }
 
+fn serve(c: &mut Criterion) {
+    let catalog = deontic::service::Catalog::from_texts(&[("doctrine", DOCTRINE)]);
+    let p = doctrine();
+    let cases = synth::cases(&p, 10_000, 7);
+    let texts: Vec<String> = cases.iter().map(|c| synth::case_json(&p, c)).collect();
+    let mut g = c.benchmark_group("serve");
+    g.throughput(Throughput::Elements(1));
+    let mut i = 0;
+    g.bench_function("eval one case", |b| {
+        b.iter(|| {
+            i = (i + 1) % texts.len();
+            black_box(catalog.eval("doctrine", texts[i].as_bytes()).unwrap())
+        })
+    });
+    let array = format!("[{}]", texts.join(","));
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    g.bench_function("eval array of 10,000", |b| {
+        b.iter(|| black_box(catalog.eval("doctrine", array.as_bytes()).unwrap()))
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     check,
@@ -208,6 +233,7 @@ criterion_group!(
     lint,
     diff,
     partial,
-    generate
+    generate,
+    serve
 );
 criterion_main!(benches);

@@ -134,7 +134,8 @@ fn one_policy_has_its_source_and_the_diagnostics_of_lint() {
 fn eval_answers_what_the_command_line_writes_for_one_case_and_for_an_array() {
     let server = Server::start(&[&policies()]);
     let file = doctrine_file();
-    let cases = doctrine_cases(200);
+    // Enough cases that the array is split between threads.
+    let cases = doctrine_cases(2000);
     for case in cases.iter().take(12) {
         let got = server.post(&format!("{DOCTRINE}/eval"), &case.to_string());
         assert_eq!(got.status, 200, "{}", got.text());
@@ -149,7 +150,7 @@ fn eval_answers_what_the_command_line_writes_for_one_case_and_for_an_array() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(got.json(), Value::Array(cli));
-    assert_eq!(got.json()[199]["case"], "#200");
+    assert_eq!(got.json()[1999]["case"], "#2000");
     let empty = server.post(&format!("{DOCTRINE}/eval"), "[]");
     assert_eq!((empty.status, empty.text().as_str()), (200, "[]"));
 }

@@ -101,6 +101,15 @@ pub fn evaluate<'p>(policy: &'p Policy, case: &Case) -> Outcome<'p> {
     outcome
 }
 
+/// Runs `work` with an evaluator of `policy` whose buffers the thread keeps between calls,
+/// so that a server answering case after case allocates nothing for them.
+pub fn with_evaluator<R>(policy: &Policy, work: impl FnOnce(&mut Evaluator<'_>) -> R) -> R {
+    let mut evaluator = Evaluator::reusing(policy, pool::evaluator_buffers());
+    let result = work(&mut evaluator);
+    pool::give_back_evaluator(evaluator.into_buffers());
+    result
+}
+
 impl Drop for Outcome<'_> {
     fn drop(&mut self) {
         pool::give_back_outcome(

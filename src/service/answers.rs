@@ -2,11 +2,11 @@
 //! them (on every core), what a partial case settles, decision trails, and the next question
 //! of a questionnaire. The same JSON the command line writes, from the same engine.
 
-use super::{Catalog, ServiceError};
+use super::{Catalog, Served, ServiceError};
 use crate::analysis::{PartialEvaluator, Questionnaire};
-use crate::eval::{evaluate, stream, trace};
-use crate::model::{self, ArrayLines, FactType, Policy};
-use crate::report::{self, JsonLines};
+use crate::eval::{Evaluator, trace, with_evaluator};
+use crate::model::{self, FactType};
+use crate::report;
 use serde_json::value::RawValue;
 use serde_json::{Value as J, json};
 use std::sync::Arc;
@@ -30,10 +30,10 @@ impl Catalog {
         map.insert("source".into(), entry.source.text().into());
         let diagnostics = report::diagnostics_json(&entry.diagnostics, &entry.source);
         map.insert("diagnostics".into(), diagnostics.into());
-        if let Some(p) = &entry.served
-            && p.source().text() != entry.source.text()
+        if let Some(s) = &entry.served
+            && s.policy.source().text() != entry.source.text()
         {
-            map.insert("served_source".into(), p.source().text().into());
+            map.insert("served_source".into(), s.policy.source().text().into());
         }
         Ok(J::Object(map).to_string())
     }
@@ -41,20 +41,27 @@ impl Catalog {
     /// `eval`: one case object, or an array of them, evaluated; the `eval --format json`
     /// object of each (named `#1`, `#2`, ... as the command line names them).
     pub fn eval(&self, name: &str, body: &[u8]) -> Result<String, ServiceError> {
-        let policy = self.served(name)?;
+        let served = self.served(name)?;
         let text = body_text(body)?;
         if text.trim_start().starts_with('[') {
-            return eval_array(&policy, text);
+            return eval_array(&served, text);
         }
-        let case = model::case_from_json(&policy, text).map_err(invalid)?;
-        Ok(report::eval_json("#1", &evaluate(&policy, &case)))
+        let mut out = Vec::with_capacity(1024);
+        with_evaluator(&served.policy, |ev| {
+            let mut seen = vec![0; served.reader.seen_words()];
+            eval_one(&served, ev, &mut seen, text, 1, &mut out)
+        })
+        .map_err(invalid)?;
+        out.pop();
+        String::from_utf8(out).map_err(|e| ServiceError::internal(e.to_string()))
     }
 
     /// `partial`: what a partial case settles, as `eval --partial --format json`.
     pub fn partial(&self, name: &str, body: &[u8]) -> Result<String, ServiceError> {
-        let policy = self.served(name)?;
-        let case = model::partial_case_from_json(&policy, body_text(body)?).map_err(invalid)?;
-        let outcome = PartialEvaluator::new(&policy)
+        let served = self.served(name)?;
+        let policy = &served.policy;
+        let case = model::partial_case_from_json(policy, body_text(body)?).map_err(invalid)?;
+        let outcome = PartialEvaluator::new(policy)
             .evaluate(&case)
             .map_err(|e| ServiceError::internal(e.to_string()))?;
         Ok(report::partial_json("#1", &outcome))
@@ -63,10 +70,11 @@ impl Catalog {
     /// `explain`: the decision trail of every action for one case, as `explain --format
     /// json`.
     pub fn explain(&self, name: &str, body: &[u8]) -> Result<String, ServiceError> {
-        let policy = self.served(name)?;
-        let case = model::case_from_json(&policy, body_text(body)?).map_err(invalid)?;
+        let served = self.served(name)?;
+        let policy = &served.policy;
+        let case = model::case_from_json(policy, body_text(body)?).map_err(invalid)?;
         let actions: Vec<_> = (0..policy.actions().len()).collect();
-        Ok(report::explain_json("#1", &trace(&policy, &case), &actions))
+        Ok(report::explain_json("#1", &trace(policy, &case), &actions))
     }
 
     /// `ask`: from `{"given": {...}, "actions": [...]}`, the question `deontic ask` would
@@ -82,20 +90,21 @@ impl Catalog {
             #[serde(default)]
             actions: Vec<String>,
         }
-        let policy = self.served(name)?;
+        let served = self.served(name)?;
+        let policy = &served.policy;
         let asked: Asked = serde_json::from_str(body_text(body)?)
             .map_err(|e| ServiceError::invalid(format!("invalid question: {e}")))?;
         let chosen = policy
             .actions_named(&asked.actions)
             .map_err(ServiceError::invalid)?;
         let given = match asked.given {
-            Some(raw) => model::partial_case_from_json(&policy, raw.get()).map_err(invalid)?,
+            Some(raw) => model::partial_case_from_json(policy, raw.get()).map_err(invalid)?,
             None => model::PartialCase {
                 values: vec![None; policy.facts().len()],
             },
         };
         let internal = |e: crate::analysis::AnalysisError| ServiceError::internal(e.0);
-        let mut q = Questionnaire::new(&policy, &chosen, given).map_err(internal)?;
+        let mut q = Questionnaire::new(policy, &chosen, given).map_err(internal)?;
         let question = match q.next_question().map_err(internal)? {
             Some(question) => {
                 let fact = policy.fact(question.fact);
@@ -128,7 +137,7 @@ impl Catalog {
             .copied()
             .filter(|&a| outcome.verdicts[a].verdict.is_some())
             .collect();
-        let traced = trace(&policy, &q.case().completed(&policy));
+        let traced = trace(policy, &q.case().completed(policy));
         let explain: J =
             serde_json::from_str(&report::explain_json("as answered", &traced, &settled))
                 .unwrap_or(J::Null);
@@ -149,7 +158,7 @@ impl Catalog {
     }
 
     /// The version of a policy that answers, or why there is none.
-    fn served(&self, name: &str) -> Result<Arc<Policy>, ServiceError> {
+    fn served(&self, name: &str) -> Result<Arc<Served>, ServiceError> {
         let entry = self.entry(name).ok_or_else(|| self.unknown(name))?;
         match &entry.served {
             Some(p) => Ok(p.clone()),
@@ -194,40 +203,89 @@ fn body_text(body: &[u8]) -> Result<&str, ServiceError> {
     Ok(text)
 }
 
+/// One case's JSON text read (the fast flat reader first) and evaluated, its answer
+/// appended to `out` as `eval --format json` writes case `#n`, newline included.
+fn eval_one(
+    served: &Served,
+    ev: &mut Evaluator,
+    seen: &mut [u64],
+    text: &str,
+    n: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), model::CaseError> {
+    let text = text.trim();
+    if !served.reader.read(text.as_bytes(), ev, seen) {
+        let case = model::case_from_json(&served.policy, text)?;
+        ev.load(&case);
+    }
+    ev.run();
+    served.writer.write_numbered(n, ev, out);
+    Ok(())
+}
+
+/// Cases below this many are evaluated on one thread.
+const PER_THREAD: usize = 512;
+
 /// An array of cases, evaluated on every core in input order, answered as a JSON array; the
 /// first invalid case makes the whole answer an error that names it.
-fn eval_array(policy: &Policy, text: &str) -> Result<String, ServiceError> {
-    let mut lines = ArrayLines::new(text.as_bytes());
-    let writer = JsonLines::new(policy);
-    let mut out = Vec::with_capacity(text.len());
-    let streamed = stream::eval_lines(policy, Vec::new(), &mut lines, &writer, &mut out);
-    if let Some(e) = streamed.error {
-        return Err(ServiceError::invalid(format!("invalid JSON: {e}")));
+fn eval_array(served: &Served, text: &str) -> Result<String, ServiceError> {
+    let items: Vec<&RawValue> = serde_json::from_str(text)
+        .map_err(|e| ServiceError::invalid(format!("invalid JSON: {e}")))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(items.len().div_ceil(PER_THREAD)).max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let run = |first: usize, part: &[&RawValue]| {
+        with_evaluator(&served.policy, |ev| {
+            let mut seen = vec![0; served.reader.seen_words()];
+            let mut out = Vec::with_capacity(part.len() * 512);
+            for (i, raw) in part.iter().enumerate() {
+                let n = first + i + 1;
+                eval_one(served, ev, &mut seen, raw.get(), n, &mut out).map_err(|e| (n, e))?;
+                // Each answer's newline becomes the array's comma.
+                if let Some(last) = out.last_mut() {
+                    *last = b',';
+                }
+            }
+            Ok::<_, (usize, model::CaseError)>(out)
+        })
+    };
+    let parts: Vec<_> = if threads == 1 {
+        vec![run(0, &items)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = items
+                .chunks(chunk)
+                .enumerate()
+                .map(|(k, part)| s.spawn(move || run(k * chunk, part)))
+                .collect();
+            handles
+                .into_iter()
+                // A thread that panicked (it is logged) answers nothing: an internal error.
+                .map(|h| {
+                    h.join()
+                        .unwrap_or(Err((0, model::CaseError::Malformed(String::new()))))
+                })
+                .collect()
+        })
+    };
+    let mut answer = Vec::with_capacity(
+        parts
+            .iter()
+            .map(|p| p.as_ref().map_or(0, Vec::len))
+            .sum::<usize>()
+            + 2,
+    );
+    answer.push(b'[');
+    for part in parts {
+        let part = part.map_err(|(n, e)| match n {
+            0 => ServiceError::internal("internal error: the evaluation of the array failed"),
+            n => ServiceError::invalid(format!("invalid case #{n}: {e}")),
+        })?;
+        answer.extend_from_slice(&part);
     }
-    let out = String::from_utf8(out).map_err(|e| ServiceError::internal(e.to_string()))?;
-    if streamed.invalid {
-        let first = out
-            .lines()
-            .filter_map(|l| serde_json::from_str::<J>(l).ok())
-            .find(|j| j.get("error").is_some());
-        let message = match first {
-            Some(j) => format!(
-                "invalid case {}: {}",
-                j["case"].as_str().unwrap_or("?"),
-                j["error"].as_str().unwrap_or("?")
-            ),
-            None => "invalid case".to_string(),
-        };
-        return Err(ServiceError::invalid(message));
+    if answer.len() > 1 {
+        answer.pop();
     }
-    let mut answer = String::with_capacity(out.len() + 2);
-    answer.push('[');
-    for (i, line) in out.lines().enumerate() {
-        if i > 0 {
-            answer.push(',');
-        }
-        answer.push_str(line);
-    }
-    answer.push(']');
-    Ok(answer)
+    answer.push(b']');
+    String::from_utf8(answer).map_err(|e| ServiceError::internal(e.to_string()))
 }

@@ -4,8 +4,10 @@
 
 use super::describe;
 use crate::diagnostic::Diagnostic;
+use crate::eval::FastReader;
 use crate::files::{self, PathError};
 use crate::model::Policy;
+use crate::report::JsonLines;
 use crate::source::Source;
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
@@ -27,10 +29,28 @@ pub struct Entry {
     pub diagnostics: Arc<Vec<Diagnostic>>,
     /// The version that answers: this text's when it is good, else the last good one
     /// (none when the policy never loaded without errors).
-    pub served: Option<Arc<Policy>>,
+    pub served: Option<Arc<Served>>,
     /// Why the file could not be read, when it could not: the version before goes on
     /// answering.
     pub read_error: Option<String>,
+}
+
+/// A policy that answers, with its readers and writers of JSON made once.
+pub struct Served {
+    /// The policy.
+    pub policy: Policy,
+    pub(super) reader: FastReader,
+    pub(super) writer: JsonLines,
+}
+
+impl Served {
+    fn new(policy: Policy) -> Self {
+        Served {
+            reader: FastReader::new(&policy),
+            writer: JsonLines::new(&policy),
+            policy,
+        }
+    }
 }
 
 impl Entry {
@@ -42,7 +62,7 @@ impl Entry {
         let title = self
             .served
             .as_ref()
-            .and_then(|p| p.title())
+            .and_then(|s| s.policy.title())
             .map(str::to_string);
         map.insert("title".into(), title.into());
         map.insert("ok".into(), self.ok.into());
@@ -51,7 +71,7 @@ impl Entry {
             map.insert("read_error".into(), e.clone().into());
         }
         match &self.served {
-            Some(p) => map.extend(describe::vocabulary(p)),
+            Some(s) => map.extend(describe::vocabulary(&s.policy)),
             None => {
                 // Nothing checked to describe: the language of the text as it is.
                 let language = describe::language_of([self.source.text()]);
@@ -198,7 +218,7 @@ impl Catalog {
 }
 
 /// A policy's text loaded, with its findings; `last_good` answers when the text has errors.
-fn read(name: String, path: PathBuf, bytes: Vec<u8>, last_good: Option<Arc<Policy>>) -> Entry {
+fn read(name: String, path: PathBuf, bytes: Vec<u8>, last_good: Option<Arc<Served>>) -> Entry {
     match Policy::from_bytes(path.display().to_string(), bytes) {
         Ok(policy) => {
             let diagnostics = crate::analysis::lint(&policy).unwrap_or_default();
@@ -208,7 +228,7 @@ fn read(name: String, path: PathBuf, bytes: Vec<u8>, last_good: Option<Arc<Polic
                 source: policy.source().clone(),
                 ok: true,
                 diagnostics: Arc::new(diagnostics),
-                served: Some(Arc::new(policy)),
+                served: Some(Arc::new(Served::new(policy))),
                 read_error: None,
             }
         }

@@ -18,7 +18,7 @@ mod answers;
 mod catalog;
 mod describe;
 
-pub use catalog::{Catalog, Change, Entry};
+pub use catalog::{Catalog, Change, Entry, Served};
 pub use describe::{language, language_of};
 
 /// What kind of failure an answer is.
