@@ -520,3 +520,67 @@ fn answers_are_compressed_when_the_client_asks() {
     assert_eq!(got.status, 200);
     assert_eq!(got.header("content-encoding"), Some("gzip"));
 }
+
+#[test]
+fn hostile_requests_get_an_error_and_the_server_goes_on() {
+    use std::io::{Read, Write};
+    let server = Server::start(&[&policies()]);
+    let eval = format!("{DOCTRINE}/eval");
+    // Bodies nested deeper than any case, or shaped like no case.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_object = format!("{}{}", "{\"a\":".repeat(50_000), "}".repeat(50_000));
+    for body in [
+        deep.as_str(),
+        deep_object.as_str(),
+        "[[{\"cyberattack\": true}]]",
+        "{\"cyberattack\": [true]}",
+        "{\"cyberattack\": {\"x\": 1}}",
+        "{\"attacker\": 1e400}",
+        "{\"attacker\": \"\\ud800\"}",
+        "null",
+        "[null]",
+    ] {
+        for path in [
+            eval.clone(),
+            format!("{DOCTRINE}/partial"),
+            format!("{DOCTRINE}/explain"),
+            format!("{DOCTRINE}/ask"),
+        ] {
+            let got = server.post(&path, body);
+            assert_eq!(
+                got.status,
+                400,
+                "{path} {}: {}",
+                &body[..body.len().min(40)],
+                got.text()
+            );
+            assert!(got.json()["error"].is_string());
+        }
+    }
+    // Bytes that are not HTTP, a header too large, a request line cut short.
+    for junk in [
+        b"\x00\x01\x02\xff\xfe garbage\r\n\r\n".to_vec(),
+        format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000)).into_bytes(),
+        format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "b".repeat(200_000)).into_bytes(),
+        b"POST /v1/policies/nl-cyber-response/eval HTTP/1.1\r\nContent-Length: -5\r\n\r\n".to_vec(),
+        b"GET / HTTP/1.1\r\n".to_vec(),
+    ] {
+        let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let _ = s.write_all(&junk);
+        let _ = s.shutdown(std::net::Shutdown::Write);
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 4"),
+            "{}: {text}",
+            String::from_utf8_lossy(&junk[..junk.len().min(40)])
+        );
+    }
+    // And it still answers.
+    let got = server.post(&eval, r#"{"attacker": "state"}"#);
+    assert_eq!(got.status, 200);
+    assert!(server.get("/v1/policies").json()["policies"].is_array());
+}

@@ -92,7 +92,13 @@ impl Catalog {
         }
         let served = self.served(name)?;
         let policy = &served.policy;
-        let asked: Asked = serde_json::from_str(body_text(body)?)
+        let text = body_text(body)?;
+        if !text.trim_start().starts_with('{') {
+            return Err(ServiceError::invalid(
+                "invalid question: send a JSON object `{\"given\": {...}, \"actions\": [...]}`",
+            ));
+        }
+        let asked: Asked = serde_json::from_str(text)
             .map_err(|e| ServiceError::invalid(format!("invalid question: {e}")))?;
         let chosen = policy
             .actions_named(&asked.actions)
