@@ -70,6 +70,15 @@ fn eval(c: &mut Criterion) {
     g.bench_function("Policy::evaluate", |b| {
         b.iter(|| black_box(p.evaluate(black_box(&one))))
     });
+    // The same 4,096 cases as "varied cases", each into an `Outcome`.
+    g.throughput(Throughput::Elements(cases.len() as u64));
+    g.bench_function("Policy::evaluate varied cases", |b| {
+        b.iter(|| {
+            for case in &cases {
+                black_box(p.evaluate(case).verdicts[4].verdict);
+            }
+        })
+    });
     // The library's JSON path, as a server calls it: one case object as text, then its
     // verdicts.
     let texts: Vec<String> = cases.iter().map(|c| synth::case_json(&p, c)).collect();

@@ -1270,3 +1270,40 @@ fn anonymous_ids_are_lines_and_by_is_in_source_order_without_duplicates() {
         r##"{"case":"#1","verdicts":{"x":{"verdict":"conflict","by":["named","@10","@13"]}},"derived":{"d":false}}"##
     );
 }
+
+/// `evaluate` keeps one evaluator's buffers per thread and uses them again for the next
+/// policy: policies of every size in turn, and each outcome as a fresh evaluator gives it.
+#[test]
+fn evaluate_on_one_thread_over_many_policies_matches_a_fresh_evaluator() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/");
+    let policies: Vec<deontic::Policy> = [
+        "nl-cyber-response.policy",
+        "gdpr-breach-notification.policy",
+        "csirt-incident-escalation.policy",
+    ]
+    .iter()
+    .map(|f| {
+        let text = std::fs::read_to_string(format!("{root}{f}")).unwrap();
+        deontic::Policy::parse(*f, &text).unwrap()
+    })
+    .collect();
+    let cases: Vec<Vec<deontic::Case>> = policies
+        .iter()
+        .map(|p| deontic::synth::cases(p, 300, 11))
+        .collect();
+    for i in 0..300 {
+        for (p, cases) in policies
+            .iter()
+            .zip(&cases)
+            .chain(policies.iter().zip(&cases).rev())
+        {
+            let pooled = deontic::eval::evaluate(p, &cases[i]);
+            let mut fresh = deontic::eval::Evaluator::new(p);
+            fresh.evaluate(&cases[i]);
+            let fresh = fresh.outcome();
+            assert_eq!(pooled.values, fresh.values);
+            assert_eq!(pooled.fired, fresh.fired);
+            assert_eq!(pooled.verdicts, fresh.verdicts);
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::{ActionVerdict, Outcome, Verdict};
 use crate::model::compile::{Branch, NO, Program, Slot, Test, YES};
-use crate::model::{ActionId, Case, DefaultVerdict, FactId, FactType, Policy, RuleId, Value};
+use crate::model::{ActionId, Case, DefaultVerdict, FactId, Policy, RuleId, Value};
 
 /// Evaluates cases of one policy, one at a time, in buffers it keeps.
 ///
@@ -44,9 +44,13 @@ pub(crate) struct Buffers {
     by_end: Vec<u32>,
 }
 
+/// A buffer of `len` elements. One of the right length is kept as it is: every buffer is
+/// set before it is read (inputs by `load` or `clear`, the rest by `run`).
 fn sized<T: Clone>(mut v: Vec<T>, len: usize, fill: T) -> Vec<T> {
-    v.clear();
-    v.resize(len, fill);
+    if v.len() != len {
+        v.clear();
+        v.resize(len, fill);
+    }
     v
 }
 
@@ -412,23 +416,38 @@ impl<'p> Evaluator<'p> {
 
     /// Any fact's value.
     pub fn value(&self, f: FactId) -> Value {
-        match (self.prog.slots[f], &self.policy.fact(f).ty) {
-            (Slot::Bit(_), _) => Value::Bool(self.bool_fact(f)),
-            (Slot::Value(s), FactType::Enum(_)) => Value::Enum(self.values[s as usize] as u32),
-            (Slot::Value(s), _) => Value::Int(self.values[s as usize]),
+        match self.prog.slots[f] {
+            Slot::Bit(b) => Value::Bool(self.bits[b as usize / 64] >> (b % 64) & 1 == 1),
+            Slot::Value(s) if self.prog.enums[f] => Value::Enum(self.values[s as usize] as u32),
+            Slot::Value(s) => Value::Int(self.values[s as usize]),
         }
     }
 
     /// Everything decided about the last case, as an [`Outcome`].
     pub fn outcome(&self) -> Outcome<'p> {
-        let p = self.policy;
+        let prog = self.prog;
         let (mut values, mut fired, mut verdicts) = super::pool::outcome_vectors();
-        values.extend((0..p.facts().len()).map(|f| self.value(f)));
-        fired.extend((0..p.rules().len()).map(|r| self.fired(r)));
-        let actions = p.actions().len();
+        values.extend(
+            prog.slots
+                .iter()
+                .zip(&prog.enums)
+                .map(|(&slot, &is_enum)| match slot {
+                    Slot::Bit(b) => Value::Bool(self.bits[b as usize / 64] >> (b % 64) & 1 == 1),
+                    Slot::Value(s) if is_enum => Value::Enum(self.values[s as usize] as u32),
+                    Slot::Value(s) => Value::Int(self.values[s as usize]),
+                }),
+        );
+        let rules = self.policy.rules().len();
+        for (w, &word) in self.fired.iter().enumerate() {
+            let n = (rules - w * 64).min(64);
+            fired.extend((0..n).map(|i| word >> i & 1 == 1));
+        }
+        let actions = self.by_end.len();
         verdicts.truncate(actions);
-        for a in 0..actions {
-            let by = self.by(a).iter().map(|&r| r as RuleId);
+        let mut start = 0;
+        for (a, &end) in self.by_end.iter().enumerate() {
+            let by = self.by[start..end as usize].iter().map(|&r| r as RuleId);
+            start = end as usize;
             match verdicts.get_mut(a) {
                 Some(v) => {
                     v.verdict = self.verdicts[a];
@@ -442,7 +461,7 @@ impl<'p> Evaluator<'p> {
             }
         }
         Outcome {
-            policy: p,
+            policy: self.policy,
             values,
             fired,
             verdicts,

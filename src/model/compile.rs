@@ -91,6 +91,8 @@ pub struct Overridden {
 #[derive(Clone, Debug, Default)]
 pub struct Program {
     pub slots: Vec<Slot>,
+    /// Per fact: whether it is an enum fact (its slot holds a variant index).
+    pub enums: Vec<bool>,
     /// Number of bool facts, and of enum and integer facts.
     pub bits: usize,
     pub values: usize,
@@ -132,6 +134,7 @@ pub(super) fn compile(policy: &Policy) -> Program {
             }
         };
         program.slots.push(slot);
+        program.enums.push(matches!(fact.ty, FactType::Enum(_)));
     }
     program.derived_bits = policy
         .derived_facts()
