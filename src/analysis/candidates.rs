@@ -76,7 +76,7 @@ impl<'p> ConeEval<'p> {
         r2: RuleId,
     ) -> bool {
         let (verdict, by) = evaluator.decide_alone(a);
-        verdict == Verdict::Conflict && by.contains(&(r1 as u32)) && by.contains(&(r2 as u32))
+        verdict == Verdict::Conflict && by.contains(&r1) && by.contains(&r2)
     }
 
     /// A whole case from sparse values, for the evaluator's final check and the report.

@@ -49,7 +49,7 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
                     continue;
                 };
                 let name = &policy.action(a).name;
-                let (x, y) = (r1 as u32, r2 as u32);
+                let (x, y) = (r1, r2);
                 let full = self.checked(&format!("the conflict on `{name}`"), &case, |ev| {
                     ev.verdict(a) == Verdict::Conflict
                         && ev.by(a).contains(&x)
@@ -120,7 +120,7 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
             if let Some(m) = &self.run.known.minimal[r] {
                 self.eval.run(&mut self.run.evaluator, &[m]);
                 let (_, by) = self.run.evaluator.decide_alone(a);
-                if by.contains(&(r as u32)) {
+                if by.contains(&r) {
                     self.run.known.takes_effect[r] = true;
                     continue;
                 }
@@ -156,7 +156,7 @@ impl<S: SolveIncremental + Default> ConeRun<'_, '_, '_, S> {
             let full = self.checked(
                 &format!("shadowed rule `{}`", policy.rule(r).id),
                 &case,
-                |ev| ev.fired(r) && (0..n).all(|a| !ev.by(a).contains(&(r as u32))),
+                |ev| ev.fired(r) && (0..n).all(|a| !ev.by(a).contains(&r)),
             )?;
             let mut removers = std::mem::take(&mut self.run.known.removers[r]);
             removers.sort_unstable();

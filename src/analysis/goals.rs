@@ -71,7 +71,7 @@ pub fn decides(policy: &Policy, evaluator: &Evaluator, r: RuleId) -> bool {
     }
     policy.rule(r).conclusions.iter().any(|c| match c.target {
         Target::Fact(_) => true,
-        Target::Action(a, _) => evaluator.by(a).contains(&(r as u32)),
+        Target::Action(a, _) => evaluator.by(a).contains(&r),
     })
 }
 

@@ -27,7 +27,7 @@ pub struct Evaluator<'p> {
     removed: Vec<u64>,
     verdicts: Vec<Verdict>,
     /// The `by` lists of all actions, one after another; `by_end[a]` ends action `a`'s.
-    by: Vec<u32>,
+    by: Vec<RuleId>,
     by_end: Vec<u32>,
 }
 
@@ -40,7 +40,7 @@ pub(crate) struct Buffers {
     kept: Vec<u64>,
     removed: Vec<u64>,
     verdicts: Vec<Verdict>,
-    by: Vec<u32>,
+    by: Vec<RuleId>,
     by_end: Vec<u32>,
 }
 
@@ -206,7 +206,7 @@ impl<'p> Evaluator<'p> {
 
     /// Decides one action from the rules' firings as they are, and returns its verdict and
     /// `by` list; the other actions' results are left unspecified.
-    pub(crate) fn decide_alone(&mut self, a: ActionId) -> (Verdict, &[u32]) {
+    pub(crate) fn decide_alone(&mut self, a: ActionId) -> (Verdict, &[RuleId]) {
         self.by.clear();
         self.decide(a);
         (self.verdicts[a], &self.by)
@@ -329,7 +329,7 @@ impl<'p> Evaluator<'p> {
                 while x != 0 {
                     let r = rules[w * 64 + x.trailing_zeros() as usize];
                     if r != last {
-                        self.by.push(r);
+                        self.by.push(r as RuleId);
                         last = r;
                     }
                     x &= x - 1;
@@ -380,7 +380,7 @@ impl<'p> Evaluator<'p> {
         }
         let mut k = k & !(same & seen << 1);
         while k != 0 {
-            self.by.push(rules[k.trailing_zeros() as usize]);
+            self.by.push(rules[k.trailing_zeros() as usize] as RuleId);
             k &= k - 1;
         }
         self.verdicts[a] = verdict;
@@ -395,7 +395,7 @@ impl<'p> Evaluator<'p> {
 
     /// The rules whose conclusions decided an action, in source order.
     #[inline]
-    pub fn by(&self, a: ActionId) -> &[u32] {
+    pub fn by(&self, a: ActionId) -> &[RuleId] {
         let start = if a == 0 { 0 } else { self.by_end[a - 1] };
         &self.by[start as usize..self.by_end[a] as usize]
     }
@@ -446,17 +446,17 @@ impl<'p> Evaluator<'p> {
         verdicts.truncate(actions);
         let mut start = 0;
         for (a, &end) in self.by_end.iter().enumerate() {
-            let by = self.by[start..end as usize].iter().map(|&r| r as RuleId);
+            let by = &self.by[start..end as usize];
             start = end as usize;
             match verdicts.get_mut(a) {
                 Some(v) => {
                     v.verdict = self.verdicts[a];
                     v.by.clear();
-                    v.by.extend(by);
+                    v.by.extend_from_slice(by);
                 }
                 None => verdicts.push(ActionVerdict {
                     verdict: self.verdicts[a],
-                    by: by.collect(),
+                    by: by.to_vec(),
                 }),
             }
         }

@@ -200,7 +200,7 @@ impl JsonLines {
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(&self.rules[r as usize]);
+                out.extend_from_slice(&self.rules[r]);
             }
             out.extend_from_slice(b"]}");
         }
