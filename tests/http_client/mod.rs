@@ -256,3 +256,36 @@ pub fn policies() -> String {
         .display()
         .to_string()
 }
+
+/// Doctrine cases, each input fact varied by a small counter.
+pub fn doctrine_cases(n: usize) -> Vec<serde_json::Value> {
+    let bools = [
+        "cyberattack",
+        "ransomware",
+        "threat_to_national_security",
+        "part_of_attack_infrastructure",
+        "misused_for_espionage_or_sabotage",
+        "hostile_action_to_avert",
+        "essential_state_interest_at_stake",
+        "last_resort",
+        "international_legal_basis",
+        "cabinet_decision",
+        "country_does_too_little_against_hackers",
+    ];
+    (0..n)
+        .map(|i| {
+            let mut case = serde_json::Map::new();
+            for (k, name) in bools.iter().enumerate() {
+                case.insert(
+                    name.to_string(),
+                    serde_json::json!(((i * 7919) >> k) % 2 == 1),
+                );
+            }
+            case.insert(
+                "attacker".into(),
+                serde_json::json!(["state", "criminal", "unknown"][i % 3]),
+            );
+            serde_json::Value::Object(case)
+        })
+        .collect()
+}
