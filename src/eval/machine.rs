@@ -20,15 +20,8 @@ use crate::model::{ActionId, Case, DefaultVerdict, FactId, Policy, RuleId, Value
 pub struct Evaluator<'p> {
     policy: &'p Policy,
     prog: &'p Program,
-    bits: Vec<u64>,
-    values: Vec<i64>,
-    fired: Vec<u64>,
-    kept: Vec<u64>,
-    removed: Vec<u64>,
-    verdicts: Vec<Verdict>,
-    /// The `by` lists of all actions, one after another; `by_end[a]` ends action `a`'s.
-    by: Vec<RuleId>,
-    by_end: Vec<u32>,
+    /// Its buffers, boxed so that taking them from the thread and back moves a pointer.
+    b: Box<Buffers>,
 }
 
 /// An evaluator's buffers without the policy they were sized for, to be used again.
@@ -40,59 +33,45 @@ pub(crate) struct Buffers {
     kept: Vec<u64>,
     removed: Vec<u64>,
     verdicts: Vec<Verdict>,
+    /// The `by` lists of all actions, one after another; `by_end[a]` ends action `a`'s.
     by: Vec<RuleId>,
     by_end: Vec<u32>,
 }
 
-/// A buffer of `len` elements. One of the right length is kept as it is: every buffer is
-/// set before it is read (inputs by `load` or `clear`, the rest by `run`).
-fn sized<T: Clone>(mut v: Vec<T>, len: usize, fill: T) -> Vec<T> {
+/// Makes a buffer `len` elements long. One of the right length is kept as it is: every
+/// buffer is set before it is read (inputs by `load` or `clear`, the rest by `run`).
+fn size<T: Clone>(v: &mut Vec<T>, len: usize, fill: T) {
     if v.len() != len {
         v.clear();
         v.resize(len, fill);
     }
-    v
 }
 
 impl<'p> Evaluator<'p> {
     /// An evaluator for `policy`, its buffers sized once.
     pub fn new(policy: &'p Policy) -> Self {
-        Evaluator::reusing(policy, Buffers::default())
+        Evaluator::reusing(policy, Box::default())
     }
 
     /// An evaluator for `policy` in buffers that served another evaluator.
-    pub(crate) fn reusing(policy: &'p Policy, b: Buffers) -> Self {
+    pub(crate) fn reusing(policy: &'p Policy, mut b: Box<Buffers>) -> Self {
         let prog = policy.program();
         let (actions, rules) = (policy.actions().len(), policy.rules().len());
-        let mut by = b.by;
-        by.clear();
-        by.reserve(rules);
-        Evaluator {
-            policy,
-            prog,
-            bits: sized(b.bits, prog.bits.div_ceil(64), 0),
-            values: sized(b.values, prog.values, 0),
-            fired: sized(b.fired, rules.div_ceil(64), 0),
-            kept: sized(b.kept, prog.max_words, 0),
-            removed: sized(b.removed, prog.max_words, 0),
-            verdicts: sized(b.verdicts, actions, Verdict::Undecided),
-            by,
-            by_end: sized(b.by_end, actions, 0),
-        }
+        b.by.clear();
+        b.by.reserve(rules);
+        size(&mut b.bits, prog.bits.div_ceil(64), 0);
+        size(&mut b.values, prog.values, 0);
+        size(&mut b.fired, rules.div_ceil(64), 0);
+        size(&mut b.kept, prog.max_words, 0);
+        size(&mut b.removed, prog.max_words, 0);
+        size(&mut b.verdicts, actions, Verdict::Undecided);
+        size(&mut b.by_end, actions, 0);
+        Evaluator { policy, prog, b }
     }
 
     /// Gives back the buffers, for [`reusing`](Self::reusing).
-    pub(crate) fn into_buffers(self) -> Buffers {
-        Buffers {
-            bits: self.bits,
-            values: self.values,
-            fired: self.fired,
-            kept: self.kept,
-            removed: self.removed,
-            verdicts: self.verdicts,
-            by: self.by,
-            by_end: self.by_end,
-        }
+    pub(crate) fn into_buffers(self) -> Box<Buffers> {
+        self.b
     }
 
     /// The policy it evaluates.
@@ -102,8 +81,8 @@ impl<'p> Evaluator<'p> {
 
     /// Clears the input: every bool fact false, every other fact its lowest value.
     pub fn clear(&mut self) {
-        self.bits.fill(0);
-        self.values.fill(0);
+        self.b.bits.fill(0);
+        self.b.values.fill(0);
     }
 
     /// Sets a fact's value (derived facts are computed by [`run`](Self::run)).
@@ -111,8 +90,8 @@ impl<'p> Evaluator<'p> {
     pub fn set(&mut self, fact: FactId, value: Value) {
         match (self.prog.slots[fact], value) {
             (Slot::Bit(b), Value::Bool(v)) => self.set_bit(b, v),
-            (Slot::Value(s), Value::Enum(v)) => self.values[s as usize] = i64::from(v),
-            (Slot::Value(s), Value::Int(v)) => self.values[s as usize] = v,
+            (Slot::Value(s), Value::Enum(v)) => self.b.values[s as usize] = i64::from(v),
+            (Slot::Value(s), Value::Int(v)) => self.b.values[s as usize] = v,
             _ => {}
         }
     }
@@ -121,27 +100,27 @@ impl<'p> Evaluator<'p> {
     pub(crate) fn set_bit(&mut self, bit: u32, v: bool) {
         let (w, m) = (bit as usize / 64, 1u64 << (bit % 64));
         if v {
-            self.bits[w] |= m;
+            self.b.bits[w] |= m;
         } else {
-            self.bits[w] &= !m;
+            self.b.bits[w] &= !m;
         }
     }
 
     #[inline]
     pub(crate) fn set_value(&mut self, slot: u32, v: i64) {
-        self.values[slot as usize] = v;
+        self.b.values[slot as usize] = v;
     }
 
     /// Loads a case's input facts.
     pub fn load(&mut self, case: &Case) {
         let prog = self.prog;
-        self.bits.fill(0);
+        self.b.bits.fill(0);
         for &(f, b) in &prog.input_bits {
             let on = u64::from(case.values[f as usize] == Value::Bool(true));
-            self.bits[b as usize / 64] |= on << (b % 64);
+            self.b.bits[b as usize / 64] |= on << (b % 64);
         }
         for &(f, s) in &prog.input_values {
-            self.values[s as usize] = match case.values[f as usize] {
+            self.b.values[s as usize] = match case.values[f as usize] {
                 Value::Enum(v) => i64::from(v),
                 Value::Int(v) => v,
                 Value::Bool(_) => 0,
@@ -161,16 +140,16 @@ impl<'p> Evaluator<'p> {
         for &b in &prog.derived_bits {
             self.set_bit(b, false);
         }
-        self.fired.fill(0);
+        self.b.fired.fill(0);
         for step in &prog.steps {
             let fires = u64::from(self.holds(step.entry));
             let r = step.rule as usize;
-            self.fired[r / 64] |= fires << (r % 64);
+            self.b.fired[r / 64] |= fires << (r % 64);
             for &b in &prog.sets[step.sets.0 as usize..step.sets.1 as usize] {
-                self.bits[b as usize / 64] |= fires << (b % 64);
+                self.b.bits[b as usize / 64] |= fires << (b % 64);
             }
         }
-        self.by.clear();
+        self.b.by.clear();
         for a in 0..prog.actions.len() {
             self.decide(a);
         }
@@ -192,14 +171,14 @@ impl<'p> Evaluator<'p> {
         for &b in &prog.derived_bits {
             self.set_bit(b, false);
         }
-        self.fired.fill(0);
+        self.b.fired.fill(0);
         for &position in steps {
             let step = prog.steps[position as usize];
             let fires = u64::from(self.holds(step.entry));
             let r = step.rule as usize;
-            self.fired[r / 64] |= fires << (r % 64);
+            self.b.fired[r / 64] |= fires << (r % 64);
             for &b in &prog.sets[step.sets.0 as usize..step.sets.1 as usize] {
-                self.bits[b as usize / 64] |= fires << (b % 64);
+                self.b.bits[b as usize / 64] |= fires << (b % 64);
             }
         }
     }
@@ -207,18 +186,18 @@ impl<'p> Evaluator<'p> {
     /// Decides one action from the rules' firings as they are, and returns its verdict and
     /// `by` list; the other actions' results are left unspecified.
     pub(crate) fn decide_alone(&mut self, a: ActionId) -> (Verdict, &[RuleId]) {
-        self.by.clear();
+        self.b.by.clear();
         self.decide(a);
-        (self.verdicts[a], &self.by)
+        (self.b.verdicts[a], &self.b.by)
     }
 
     /// Marks a rule fired or not, for [`decide_alone`](Self::decide_alone).
     pub(crate) fn set_fired(&mut self, r: RuleId, fired: bool) {
         let (w, m) = (r / 64, 1u64 << (r % 64));
         if fired {
-            self.fired[w] |= m;
+            self.b.fired[w] |= m;
         } else {
-            self.fired[w] &= !m;
+            self.b.fired[w] &= !m;
         }
     }
 
@@ -231,22 +210,22 @@ impl<'p> Evaluator<'p> {
             // Bool facts are the common test: a branch the predictor learns, before the
             // jump table.
             if let Test::Bit(i) = b.test {
-                let t = self.bits[i as usize / 64] >> (i % 64) & 1 == 1;
+                let t = self.b.bits[i as usize / 64] >> (i % 64) & 1 == 1;
                 pc = if t { b.yes } else { b.no };
                 continue;
             }
             let t = match b.test {
-                Test::Bit(i) => self.bits[i as usize / 64] >> (i % 64) & 1 == 1,
+                Test::Bit(i) => self.b.bits[i as usize / 64] >> (i % 64) & 1 == 1,
                 Test::Mask(s, m) => {
-                    let v = self.values[s as usize] as u64;
+                    let v = self.b.values[s as usize] as u64;
                     v < 64 && m >> v & 1 == 1
                 }
                 Test::Table(s, off) => {
-                    let v = self.values[s as usize];
+                    let v = self.b.values[s as usize];
                     self.prog.table[off as usize + v as usize]
                 }
                 Test::Range(s, lo, hi) => {
-                    let v = self.values[s as usize];
+                    let v = self.b.values[s as usize];
                     lo <= v && v <= hi
                 }
             };
@@ -257,7 +236,7 @@ impl<'p> Evaluator<'p> {
 
     #[inline]
     fn rule_fired(&self, r: u32) -> bool {
-        self.fired[r as usize / 64] >> (r % 64) & 1 == 1
+        self.b.fired[r as usize / 64] >> (r % 64) & 1 == 1
     }
 
     /// Steps 3 to 6 for one action.
@@ -270,11 +249,11 @@ impl<'p> Evaluator<'p> {
             return self.decide_small(a);
         }
         // Step 3: the conclusions of rules that fired.
-        let kept = &mut self.kept[..words];
+        let kept = &mut self.b.kept[..words];
         kept.fill(0);
         let mut any = false;
         for (i, &r) in rules.iter().enumerate() {
-            if self.fired[r as usize / 64] >> (r % 64) & 1 == 1 {
+            if self.b.fired[r as usize / 64] >> (r % 64) & 1 == 1 {
                 kept[i / 64] |= 1 << (i % 64);
                 any = true;
             }
@@ -284,7 +263,7 @@ impl<'p> Evaluator<'p> {
         } else {
             // Step 4: decided on K as it was, so removals are collected first.
             let (from, to) = code.overridden;
-            let removed = &mut self.removed[..words];
+            let removed = &mut self.b.removed[..words];
             removed.fill(0);
             for o in &prog.overriders[from as usize..to as usize] {
                 let i = o.index as usize;
@@ -324,20 +303,20 @@ impl<'p> Evaluator<'p> {
         };
         if any {
             let mut last = u32::MAX;
-            for (w, &k) in self.kept[..words].iter().enumerate() {
+            for (w, &k) in self.b.kept[..words].iter().enumerate() {
                 let mut x = k;
                 while x != 0 {
                     let r = rules[w * 64 + x.trailing_zeros() as usize];
                     if r != last {
-                        self.by.push(r as RuleId);
+                        self.b.by.push(r as RuleId);
                         last = r;
                     }
                     x &= x - 1;
                 }
             }
         }
-        self.verdicts[a] = verdict;
-        self.by_end[a] = self.by.len() as u32;
+        self.b.verdicts[a] = verdict;
+        self.b.by_end[a] = self.b.by.len() as u32;
     }
 
     /// [`decide`](Self::decide) for an action with at most 64 conclusions: the masks are
@@ -350,7 +329,7 @@ impl<'p> Evaluator<'p> {
         let rules = &prog.concl_rule[start..start + code.len as usize];
         let mut k = 0u64;
         for (i, &r) in rules.iter().enumerate() {
-            k |= (self.fired[r as usize / 64] >> (r % 64) & 1) << i;
+            k |= (self.b.fired[r as usize / 64] >> (r % 64) & 1) << i;
         }
         let [may, must, must_not, req] = code.small;
         // Branch-free: which conclusions remain does not show in the control flow, so that
@@ -380,24 +359,24 @@ impl<'p> Evaluator<'p> {
         }
         let mut k = k & !(same & seen << 1);
         while k != 0 {
-            self.by.push(rules[k.trailing_zeros() as usize] as RuleId);
+            self.b.by.push(rules[k.trailing_zeros() as usize] as RuleId);
             k &= k - 1;
         }
-        self.verdicts[a] = verdict;
-        self.by_end[a] = self.by.len() as u32;
+        self.b.verdicts[a] = verdict;
+        self.b.by_end[a] = self.b.by.len() as u32;
     }
 
     /// The verdict on an action after [`run`](Self::run).
     #[inline]
     pub fn verdict(&self, a: ActionId) -> Verdict {
-        self.verdicts[a]
+        self.b.verdicts[a]
     }
 
     /// The rules whose conclusions decided an action, in source order.
     #[inline]
     pub fn by(&self, a: ActionId) -> &[RuleId] {
-        let start = if a == 0 { 0 } else { self.by_end[a - 1] };
-        &self.by[start as usize..self.by_end[a] as usize]
+        let start = if a == 0 { 0 } else { self.b.by_end[a - 1] };
+        &self.b.by[start as usize..self.b.by_end[a] as usize]
     }
 
     /// Whether a rule fired.
@@ -409,7 +388,7 @@ impl<'p> Evaluator<'p> {
     #[inline]
     pub fn bool_fact(&self, f: FactId) -> bool {
         match self.prog.slots[f] {
-            Slot::Bit(b) => self.bits[b as usize / 64] >> (b % 64) & 1 == 1,
+            Slot::Bit(b) => self.b.bits[b as usize / 64] >> (b % 64) & 1 == 1,
             Slot::Value(_) => false,
         }
     }
@@ -417,9 +396,9 @@ impl<'p> Evaluator<'p> {
     /// Any fact's value.
     pub fn value(&self, f: FactId) -> Value {
         match self.prog.slots[f] {
-            Slot::Bit(b) => Value::Bool(self.bits[b as usize / 64] >> (b % 64) & 1 == 1),
-            Slot::Value(s) if self.prog.enums[f] => Value::Enum(self.values[s as usize] as u32),
-            Slot::Value(s) => Value::Int(self.values[s as usize]),
+            Slot::Bit(b) => Value::Bool(self.b.bits[b as usize / 64] >> (b % 64) & 1 == 1),
+            Slot::Value(s) if self.prog.enums[f] => Value::Enum(self.b.values[s as usize] as u32),
+            Slot::Value(s) => Value::Int(self.b.values[s as usize]),
         }
     }
 
@@ -432,30 +411,30 @@ impl<'p> Evaluator<'p> {
                 .iter()
                 .zip(&prog.enums)
                 .map(|(&slot, &is_enum)| match slot {
-                    Slot::Bit(b) => Value::Bool(self.bits[b as usize / 64] >> (b % 64) & 1 == 1),
-                    Slot::Value(s) if is_enum => Value::Enum(self.values[s as usize] as u32),
-                    Slot::Value(s) => Value::Int(self.values[s as usize]),
+                    Slot::Bit(b) => Value::Bool(self.b.bits[b as usize / 64] >> (b % 64) & 1 == 1),
+                    Slot::Value(s) if is_enum => Value::Enum(self.b.values[s as usize] as u32),
+                    Slot::Value(s) => Value::Int(self.b.values[s as usize]),
                 }),
         );
         let rules = self.policy.rules().len();
-        for (w, &word) in self.fired.iter().enumerate() {
+        for (w, &word) in self.b.fired.iter().enumerate() {
             let n = (rules - w * 64).min(64);
             fired.extend((0..n).map(|i| word >> i & 1 == 1));
         }
-        let actions = self.by_end.len();
+        let actions = self.b.by_end.len();
         verdicts.truncate(actions);
         let mut start = 0;
-        for (a, &end) in self.by_end.iter().enumerate() {
-            let by = &self.by[start..end as usize];
+        for (a, &end) in self.b.by_end.iter().enumerate() {
+            let by = &self.b.by[start..end as usize];
             start = end as usize;
             match verdicts.get_mut(a) {
                 Some(v) => {
-                    v.verdict = self.verdicts[a];
+                    v.verdict = self.b.verdicts[a];
                     v.by.clear();
                     v.by.extend_from_slice(by);
                 }
                 None => verdicts.push(ActionVerdict {
-                    verdict: self.verdicts[a],
+                    verdict: self.b.verdicts[a],
                     by: by.to_vec(),
                 }),
             }

@@ -12,12 +12,12 @@ const KEPT: usize = 4;
 type OutcomeVectors = (Vec<Value>, Vec<bool>, Vec<ActionVerdict>);
 
 thread_local! {
-    static EVALUATOR: RefCell<Option<Buffers>> = const { RefCell::new(None) };
+    static EVALUATOR: RefCell<Option<Box<Buffers>>> = const { RefCell::new(None) };
     static OUTCOMES: RefCell<Vec<OutcomeVectors>> = const { RefCell::new(Vec::new()) };
 }
 
 /// An evaluator's buffers: the thread's, or new ones.
-pub(super) fn evaluator_buffers() -> Buffers {
+pub(super) fn evaluator_buffers() -> Box<Buffers> {
     EVALUATOR
         .try_with(|b| b.borrow_mut().take())
         .ok()
@@ -26,7 +26,7 @@ pub(super) fn evaluator_buffers() -> Buffers {
 }
 
 /// Keeps an evaluator's buffers for the next call.
-pub(super) fn give_back_evaluator(buffers: Buffers) {
+pub(super) fn give_back_evaluator(buffers: Box<Buffers>) {
     let _ = EVALUATOR.try_with(|b| *b.borrow_mut() = Some(buffers));
 }
 
