@@ -3,8 +3,8 @@
 //! that answer the case differently. Every answer must be wholly one version's (no error,
 //! no mixed or half-loaded answer), and both versions must have answered. Then arrays of
 //! 10,000 cases. wrk waits up to 10 s for an answer, so that a machine busy with other
-//! tests counts a slow answer as slow, not as an error. The figures are printed (`-- --nocapture`); `docs/performance.md` keeps
-//! those of a release build.
+//! tests counts a slow answer as slow, not as an error. The figures are printed
+//! (`-- --nocapture`); `docs/performance.md` keeps those of a release build.
 
 mod http_client;
 
