@@ -1,3 +1,5 @@
+//! Unit tests of the parser: the nesting guard, flat `and` chains, escapes reported where they are.
+
 use super::{MAX_NESTING, ast, parse};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};
