@@ -5,7 +5,7 @@
 use super::{Catalog, Served, ServiceError};
 use crate::analysis::{PartialEvaluator, Questionnaire};
 use crate::eval::{Evaluator, trace, with_evaluator};
-use crate::model::{self, FactType};
+use crate::model;
 use crate::report;
 use serde_json::value::RawValue;
 use serde_json::{Value as J, json};
@@ -113,20 +113,7 @@ impl Catalog {
         let mut q = Questionnaire::new(policy, &chosen, given).map_err(internal)?;
         let question = match q.next_question().map_err(internal)? {
             Some(question) => {
-                let fact = policy.fact(question.fact);
-                let mut j = json!({
-                    "fact": fact.name,
-                    "type": super::describe::type_word(&fact.ty),
-                    "description": fact.description,
-                });
-                match &fact.ty {
-                    FactType::Bool => {}
-                    FactType::Enum(variants) => j["values"] = json!(variants),
-                    FactType::Int { lo, hi } => {
-                        j["min"] = json!(lo);
-                        j["max"] = json!(hi);
-                    }
-                }
+                let mut j = super::describe::fact_json("fact", policy.fact(question.fact));
                 let needed: Vec<&str> = question
                     .needed_for
                     .iter()

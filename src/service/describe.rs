@@ -2,27 +2,14 @@
 //! and descriptions, its actions with their defaults, and the language its descriptions are
 //! written in.
 
-use crate::model::{FactType, Policy};
+use crate::model::{Fact, FactType, Policy};
 use serde_json::{Value as J, json};
 
 /// The facts, derived facts and actions of a policy, as the listing shows them.
 pub(super) fn vocabulary(policy: &Policy) -> serde_json::Map<String, J> {
     let facts: Vec<J> = policy
         .input_facts()
-        .map(|f| {
-            let fact = policy.fact(f);
-            let mut j = json!({"name": fact.name, "type": type_word(&fact.ty)});
-            match &fact.ty {
-                FactType::Bool => {}
-                FactType::Enum(variants) => j["values"] = json!(variants),
-                FactType::Int { lo, hi } => {
-                    j["min"] = json!(lo);
-                    j["max"] = json!(hi);
-                }
-            }
-            j["description"] = json!(fact.description);
-            j
-        })
+        .map(|f| fact_json("name", policy.fact(f)))
         .collect();
     let derived: Vec<J> = policy
         .derived_facts()
@@ -50,8 +37,24 @@ pub(super) fn vocabulary(policy: &Policy) -> serde_json::Map<String, J> {
     map
 }
 
+/// An input fact for a client: its name under `key`, its type (with its variants, or its
+/// bounds) and its description.
+pub(super) fn fact_json(key: &str, fact: &Fact) -> J {
+    let mut j = json!({ key: fact.name, "type": type_word(&fact.ty) });
+    match &fact.ty {
+        FactType::Bool => {}
+        FactType::Enum(variants) => j["values"] = json!(variants),
+        FactType::Int { lo, hi } => {
+            j["min"] = json!(lo);
+            j["max"] = json!(hi);
+        }
+    }
+    j["description"] = json!(fact.description);
+    j
+}
+
 /// A fact type's word in the listing: `bool`, `enum` or `int`.
-pub(super) fn type_word(ty: &FactType) -> &'static str {
+fn type_word(ty: &FactType) -> &'static str {
     match ty {
         FactType::Bool => "bool",
         FactType::Enum(_) => "enum",
